@@ -1,0 +1,23 @@
+#pragma once
+/// Who made a request, as the auth service established it.
+
+#include <string>
+#include <vector>
+
+namespace monti::auth {
+
+/// An authenticated user or API key. Immutable once a request carries it.
+struct Principal {
+  std::string id;        ///< user id (decimal) or "apikey:<id>"
+  std::string username;
+  std::string role;      ///< admin | cs | viewer | service
+  std::string tenant;
+  std::vector<std::string> departments;  ///< empty: every department of the tenant
+  std::vector<std::string> locations;    ///< empty: every location of the tenant
+  std::vector<std::string> permissions;  ///< e.g. "read:agents"; "*" grants everything
+
+  /// True when `permissions` holds `permission` or "*".
+  bool has(std::string_view permission) const;
+};
+
+}  // namespace monti::auth

@@ -1,0 +1,35 @@
+#pragma once
+/// monti::Context: the only door a plugin has into the core.
+
+#include <string_view>
+
+namespace monti {
+
+namespace http { class RouteRegistry; }
+namespace realtime { class RoomRegistry; }
+namespace events { class EventRegistry; }
+namespace hooks { class LuaModuleRegistry; }
+namespace sched { class JobRegistry; }
+namespace data { class MigrationRegistry; }
+namespace config { class Section; }
+namespace obs { class MetricsRegistry; class Logger; }
+
+/// Handed to Plugin::registerWith. Registries accept declarations only while registerWith runs; a
+/// declaration after it returns throws monti::RegistrationError.
+class Context {
+ public:
+  virtual ~Context() = default;
+  virtual std::string_view pluginName() const = 0;
+  virtual http::RouteRegistry& routes() = 0;
+  virtual realtime::RoomRegistry& realtime() = 0;
+  virtual events::EventRegistry& events() = 0;
+  virtual hooks::LuaModuleRegistry& luaModules() = 0;
+  virtual sched::JobRegistry& jobs() = 0;
+  virtual data::MigrationRegistry& migrations() = 0;
+  /// The plugin's own config section `[plugin.<name>]`.
+  virtual config::Section& config() = 0;
+  virtual obs::MetricsRegistry& metrics() = 0;
+  virtual obs::Logger& logger() = 0;
+};
+
+}  // namespace monti

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <Poco/Util/ServerApplication.h>
+
+#include <string>
+#include <vector>
+
+namespace monti::app {
+
+/// Exit codes (sysexits.h where one fits).
+enum ExitCode : int { kOk = 0, kFailure = 1, kUsage = 64, kConfig = 78 };
+
+/// The `monti` executable: serve (default), migrate, plugins, config check, config docs.
+class MontiApp final : public Poco::Util::ServerApplication {
+ protected:
+  void defineOptions(Poco::Util::OptionSet& options) override;
+  void handleOption(const std::string& name, const std::string& value) override;
+  int main(const std::vector<std::string>& args) override;
+
+ private:
+  int dispatch(const std::vector<std::string>& args);
+  int serve();
+  int listPlugins();
+  int configCheck(bool markdown);
+
+  std::string configPath_;
+  bool helpRequested_ = false;
+  bool versionRequested_ = false;
+};
+
+}  // namespace monti::app

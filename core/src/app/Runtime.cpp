@@ -1,0 +1,131 @@
+#include "app/Runtime.hpp"
+
+#include "obs/DependencyProbes.hpp"
+#include "plugin/PluginContext.hpp"
+
+#include <monti/http/Errors.hpp>
+#include <monti/plugin/Context.hpp>
+#include <monti/plugin/RegistrationError.hpp>
+
+#include <Poco/Process.h>
+
+#include <fstream>
+
+namespace monti::app {
+namespace {
+
+std::int64_t residentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::int64_t pages = 0;
+  std::int64_t resident = 0;
+  statm >> pages >> resident;
+  return resident * 4096;
+}
+
+std::int64_t threadCount() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Threads:", 0) == 0) return std::stoll(line.substr(8));
+  }
+  return 0;
+}
+
+}  // namespace
+
+const char* montiVersion() noexcept { return MONTI_VERSION; }
+
+Runtime::Runtime(config::ConfigStore& store, config::CoreConfig config, std::filesystem::path pluginDir)
+    : store_(store),
+      config_(std::move(config)),
+      pluginDir_(std::move(pluginDir)),
+      logger_(stdout, config_.logLevel, config_.podId) {
+  health_.add("database", true, obs::postgresProbe(config_.database.url));
+  health_.add("redis", false, obs::redisProbe(config_.redis.url, config_.redis.password));
+}
+
+Runtime::~Runtime() { stop(); }
+
+void Runtime::registerAll() {
+  registerCoreRoutes();
+  plugin::PluginLoader loader(pluginDir_);
+  plugins_ = loader.load(config_.plugins.enabled);
+  for (auto& p : plugins_) {
+    plugin::PluginContext ctx(p.name, pluginDir_ / p.name,
+                              plugin::PluginContext::Services{router_, catalog_, store_, metrics_, logger_});
+    try {
+      p.instance->registerWith(ctx);
+    } catch (const std::exception& e) {
+      throw plugin::PluginError("plugin " + p.name + " (" + p.file.string() + "): registration failed: " + e.what());
+    }
+    ctx.seal();
+    store_.rejectUnknownFileKeys("plugin." + p.name + ".");
+    metrics_.gauge("monti_plugin_info", "Loaded plugins", {{"plugin", p.name}, {"version", p.version}}).set(1);
+  }
+  // Sections of installed-but-disabled plugins are allowed to stay in the file; anything else is a typo.
+  std::vector<std::string> skip;
+  for (const auto& a : loader.available()) skip.push_back("plugin." + a.name + ".");
+  store_.rejectUnknownFileKeys("", skip);
+  store_.rejectUnknownEnvironment(config::bootstrapEnvironmentNames());
+}
+
+void Runtime::registerCoreRoutes() {
+  auto add = [this](std::string method, std::string path, http::Handler handler) {
+    router_.add(http::Route{std::move(method), std::move(path), std::string(http::kPublic), "core", std::move(handler)});
+  };
+  add("GET", "/health", [this](const http::Request&) {
+    auto [body, unhealthy] = health_.report(config_.podId, montiVersion(), startedAt_);
+    return http::Response::json(body, unhealthy ? 503 : 200);
+  });
+  add("GET", "/ready", [this](const http::Request&) {
+    const bool ready = ready_ && !pipeline_->draining();
+    return http::Response::json({{"ready", ready}}, ready ? 200 : 503);
+  });
+  auto metrics = [this](const http::Request& request) {
+    if (!config_.metrics.enabled) throw http::NotFound("metrics are disabled (METRICS_ENABLED=false)");
+    if (!config_.metrics.bearerToken.empty()) {
+      const auto auth = request.header("Authorization");
+      if (!auth || *auth != "Bearer " + config_.metrics.bearerToken) throw http::Unauthorized("metrics need a bearer token");
+    }
+    metrics_.gauge("process_resident_memory_bytes", "Resident memory").set(residentBytes());
+    metrics_.gauge("process_threads", "Threads of this process").set(threadCount());
+    return http::Response::text(metrics_.render(), "text/plain; version=0.0.4; charset=utf-8");
+  };
+  add("GET", "/metrics", metrics);
+  add("GET", "/api/v1/metrics", metrics);
+}
+
+void Runtime::start() {
+  for (auto& p : plugins_) {
+    try {
+      p.instance->start();
+    } catch (const std::exception& e) {
+      throw plugin::PluginError("plugin " + p.name + " (" + p.file.string() + "): start failed: " + e.what());
+    }
+    started_.push_back(&p);
+    logger_.info("plugin started", {{"plugin", p.name}, {"version", p.version}});
+  }
+  pipeline_ = std::make_unique<http::HttpPipeline>(router_, config_.server, config_.cors, authenticator_, logger_,
+                                                   metrics_);
+  server_ = std::make_unique<http::HttpServer>(config_.server, *pipeline_);
+  server_->start();
+  ready_ = true;
+  logger_.info("listening", {{"host", config_.server.host}, {"port", server_->port()}, {"version", montiVersion()},
+                             {"pid", Poco::Process::id()}});
+}
+
+void Runtime::stop() noexcept {
+  ready_ = false;
+  if (server_) {
+    logger_.info("draining", {{"inFlight", pipeline_->inFlight()}});
+    server_->drainAndStop(config_.server.drainTimeout);
+    server_.reset();
+  }
+  for (auto it = started_.rbegin(); it != started_.rend(); ++it) {
+    (*it)->instance->stop();
+    logger_.info("plugin stopped", {{"plugin", (*it)->name}});
+  }
+  started_.clear();
+}
+
+}  // namespace monti::app

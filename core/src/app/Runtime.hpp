@@ -1,0 +1,67 @@
+#pragma once
+
+#include "auth/Authenticator.hpp"
+#include "config/ConfigStore.hpp"
+#include "config/CoreConfig.hpp"
+#include "http/HttpPipeline.hpp"
+#include "http/HttpServer.hpp"
+#include "http/Router.hpp"
+#include "obs/HealthRegistry.hpp"
+#include "obs/JsonLogger.hpp"
+#include "obs/PrometheusRegistry.hpp"
+#include "plugin/Catalog.hpp"
+#include "plugin/PluginLoader.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+namespace monti::app {
+
+/// One running node: config, observability, router, plugins and the HTTP server, wired together.
+/// Lifecycle on the main thread: registerAll() → start() → stop().
+class Runtime {
+ public:
+  Runtime(config::ConfigStore& store, config::CoreConfig config, std::filesystem::path pluginDir);
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  /// Core routes, then each enabled plugin's registerWith, then the config checks for unknown keys.
+  /// Throws PluginError, RegistrationError or ConfigError.
+  void registerAll();
+  /// Starts plugins in dependency order, then the HTTP server.
+  void start();
+  /// Drains in-flight requests, then stops plugins in reverse order.
+  void stop() noexcept;
+
+  std::uint16_t port() const noexcept { return server_ ? server_->port() : 0; }
+  obs::JsonLogger& logger() noexcept { return logger_; }
+  const plugin::Catalog& catalog() const noexcept { return catalog_; }
+  const http::Router& router() const noexcept { return router_; }
+
+ private:
+  void registerCoreRoutes();
+
+  config::ConfigStore& store_;
+  config::CoreConfig config_;
+  std::filesystem::path pluginDir_;
+  std::chrono::steady_clock::time_point startedAt_ = std::chrono::steady_clock::now();
+  obs::JsonLogger logger_;
+  obs::PrometheusRegistry metrics_;
+  obs::HealthRegistry health_;
+  http::Router router_;
+  plugin::Catalog catalog_;
+  auth::AnonymousOnly authenticator_;
+  std::vector<plugin::LoadedPlugin> plugins_;
+  std::vector<plugin::LoadedPlugin*> started_;
+  std::unique_ptr<http::HttpPipeline> pipeline_;
+  std::unique_ptr<http::HttpServer> server_;
+  bool ready_ = false;
+};
+
+/// The version string of this build.
+const char* montiVersion() noexcept;
+
+}  // namespace monti::app

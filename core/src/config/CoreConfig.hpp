@@ -1,0 +1,89 @@
+#pragma once
+
+#include "config/ConfigStore.hpp"
+
+#include <monti/obs/Logger.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace monti::config {
+
+struct ServerConfig {
+  std::string host;
+  int port = 8080;
+  int threads = 64;
+  int maxQueued = 512;
+  int backlog = 1024;
+  std::chrono::milliseconds keepAliveTimeout{5000};
+  int maxKeepAliveRequests = 1000;
+  std::chrono::milliseconds readTimeout{30000};
+  std::chrono::milliseconds requestTimeout{30000};
+  std::chrono::milliseconds drainTimeout{15000};
+  std::int64_t maxBodyBytes = 1 << 20;
+  int maxConcurrentRequests = 1000;
+};
+
+struct CorsConfig {
+  std::vector<std::string> allowedOrigins;  ///< "*" allows any origin (never with credentials)
+  bool allowCredentials = false;
+  std::chrono::seconds maxAge{600};
+};
+
+struct MetricsConfig {
+  bool enabled = true;
+  std::string bearerToken;  ///< empty: /metrics is public (Prometheus convention)
+};
+
+struct PluginsConfig {
+  std::vector<std::string> enabled;
+  std::string dir;  ///< empty: <executable dir>/../lib/monti/plugins
+};
+
+struct DatabaseConfig {
+  std::string url;
+  std::string readUrl;
+  int poolSize = 20;
+  std::chrono::milliseconds timeout{30000};
+};
+
+struct RedisConfig {
+  std::string url;
+  std::string password;
+};
+
+struct AuthConfig {
+  std::string jwtSecret;
+  std::chrono::milliseconds jwtExpiry{24 * 3'600'000};
+  std::chrono::milliseconds refreshTokenExpiry{7 * 86'400'000LL};
+};
+
+struct CacheConfig {
+  std::chrono::milliseconds ttlAgents{120'000};
+  std::chrono::milliseconds ttlStats{300'000};
+};
+
+/// The core's own configuration, read and validated in one place at start-up.
+struct CoreConfig {
+  std::string podId;
+  obs::LogLevel logLevel = obs::LogLevel::info;
+  ServerConfig server;
+  CorsConfig cors;
+  MetricsConfig metrics;
+  PluginsConfig plugins;
+  DatabaseConfig database;
+  RedisConfig redis;
+  AuthConfig auth;
+  CacheConfig cache;
+  std::chrono::milliseconds wsHeartbeatInterval{30000};
+
+  /// Reads every core key from `store` (declaring it). Throws ConfigError on the first invalid value.
+  static CoreConfig load(ConfigStore& store);
+};
+
+/// Variables read outside the key table (the config path itself), so they are not "unknown".
+const std::vector<std::string>& bootstrapEnvironmentNames();
+
+}  // namespace monti::config

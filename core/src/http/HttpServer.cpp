@@ -1,0 +1,137 @@
+#include "http/HttpServer.hpp"
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/ThreadPool.h>
+
+#include <thread>
+
+namespace monti::http {
+namespace {
+
+class PocoBody final : public BodySource {
+ public:
+  explicit PocoBody(Poco::Net::HTTPServerRequest& request) : request_(request) {}
+
+  std::optional<std::int64_t> declaredLength() const override {
+    const auto n = request_.getContentLength64();
+    return n == Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH ? std::nullopt : std::optional<std::int64_t>(n);
+  }
+  bool chunked() const override { return request_.getChunkedTransferEncoding(); }
+
+  std::optional<std::string> readAtMost(std::int64_t maxBytes) override {
+    std::string body;
+    if (auto n = declaredLength(); n && *n <= maxBytes) body.reserve(static_cast<std::size_t>(*n));
+    std::istream& in = request_.stream();
+    char buffer[16 * 1024];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+      body.append(buffer, static_cast<std::size_t>(in.gcount()));
+      if (static_cast<std::int64_t>(body.size()) > maxBytes) return std::nullopt;
+    }
+    return body;
+  }
+
+ private:
+  Poco::Net::HTTPServerRequest& request_;
+};
+
+class PipelineHandler final : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit PipelineHandler(HttpPipeline& pipeline) : pipeline_(pipeline) {}
+
+  void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+    IncomingRequest incoming;
+    incoming.method = request.getMethod();
+    incoming.uri = request.getURI();
+    incoming.remoteAddress = request.clientAddress().host().toString();
+    incoming.headers.reserve(request.size());
+    for (const auto& [name, value] : request) incoming.headers.emplace_back(name, value);
+    PocoBody body(request);
+    incoming.body = &body;
+
+    Outcome outcome = pipeline_.handle(incoming);
+    const Response& r = outcome.response;
+    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(r.status()));
+    for (const auto& [name, value] : r.headers()) response.set(name, value);
+    if (outcome.closeConnection) response.setKeepAlive(false);
+    if (r.status() == 204 || r.status() == 304) {
+      response.send();
+      return;
+    }
+    if (!r.contentType().empty()) response.setContentType(r.contentType());
+    response.setContentLength64(static_cast<Poco::Int64>(r.body().size()));
+    std::ostream& out = response.send();
+    if (!outcome.omitBody) out.write(r.body().data(), static_cast<std::streamsize>(r.body().size()));
+  }
+
+ private:
+  HttpPipeline& pipeline_;
+};
+
+class PipelineFactory final : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit PipelineFactory(HttpPipeline& pipeline) : pipeline_(pipeline) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    return new PipelineHandler(pipeline_);  // NOLINT(cppcoreguidelines-owning-memory): Poco takes ownership
+  }
+
+ private:
+  HttpPipeline& pipeline_;
+};
+
+}  // namespace
+
+HttpServer::HttpServer(const config::ServerConfig& config, HttpPipeline& pipeline)
+    : config_(config), pipeline_(pipeline) {}
+
+HttpServer::~HttpServer() {
+  if (server_) drainAndStop(std::chrono::milliseconds{0});
+}
+
+void HttpServer::start() {
+  Poco::Net::ServerSocket socket;
+  const Poco::Net::SocketAddress address(config_.host, static_cast<Poco::UInt16>(config_.port));
+  try {
+    // reuseAddress for quick restarts, but never SO_REUSEPORT: a stale second instance must fail to bind.
+    socket.bind(address, true, false);
+    socket.listen(config_.backlog);
+  } catch (const Poco::Exception& e) {
+    throw std::runtime_error("cannot listen on " + address.toString() + ": " + e.displayText());
+  }
+  port_ = socket.address().port();
+
+  // Poco's default pool has 16 threads and silently caps maxThreads: bring our own.
+  threads_ = std::make_unique<Poco::ThreadPool>(2, config_.threads, 60);
+  Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;  // NOLINT: Poco's AutoPtr owns it
+  params->setMaxThreads(config_.threads);
+  params->setMaxQueued(config_.maxQueued);
+  params->setKeepAlive(true);
+  params->setKeepAliveTimeout(Poco::Timespan(config_.keepAliveTimeout.count() * 1000));
+  params->setMaxKeepAliveRequests(config_.maxKeepAliveRequests);
+  params->setTimeout(Poco::Timespan(config_.readTimeout.count() * 1000));
+  params->setServerName("monti");
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new PipelineFactory(pipeline_), *threads_, socket, params);
+  server_->start();
+}
+
+void HttpServer::drainAndStop(std::chrono::milliseconds timeout) {
+  if (!server_) return;
+  pipeline_.setDraining(true);
+  // Stops accepting; connections finish the request they are on, then close (keep-alive ends).
+  server_->stopAll(false);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (server_->currentConnections() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (server_->currentConnections() > 0) server_->stopAll(true);
+  threads_->joinAll();
+  server_.reset();
+}
+
+}  // namespace monti::http

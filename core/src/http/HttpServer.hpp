@@ -1,0 +1,41 @@
+#pragma once
+
+#include "config/CoreConfig.hpp"
+#include "http/HttpPipeline.hpp"
+
+#include <cstdint>
+#include <memory>
+
+namespace Poco {
+class ThreadPool;
+namespace Net {
+class HTTPServer;
+}
+}  // namespace Poco
+
+namespace monti::http {
+
+/// Poco's HTTPServer with our own thread pool and limits, feeding every request to the pipeline.
+class HttpServer {
+ public:
+  HttpServer(const config::ServerConfig& config, HttpPipeline& pipeline);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  /// Binds and starts accepting. Throws std::runtime_error naming the address when the port is taken.
+  void start();
+  /// The bound port (useful when the config asked for port 0).
+  std::uint16_t port() const noexcept { return port_; }
+  /// Stops accepting, lets in-flight requests finish for up to `timeout`, then closes what is left.
+  void drainAndStop(std::chrono::milliseconds timeout);
+
+ private:
+  config::ServerConfig config_;
+  HttpPipeline& pipeline_;
+  std::unique_ptr<Poco::ThreadPool> threads_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace monti::http

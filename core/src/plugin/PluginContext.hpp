@@ -1,0 +1,76 @@
+#pragma once
+
+#include "config/ConfigSection.hpp"
+#include "http/Router.hpp"
+#include "plugin/Catalog.hpp"
+
+#include <monti/data/MigrationRegistry.hpp>
+#include <monti/events/EventRegistry.hpp>
+#include <monti/plugin/Context.hpp>
+
+#include <filesystem>
+
+namespace monti::obs {
+class JsonLogger;
+class PrometheusRegistry;
+}  // namespace monti::obs
+
+namespace monti::plugin {
+
+/// The Context one plugin registers through. Declarations go to the shared router and catalog, tagged
+/// with the plugin's name; once `seal()` is called every further declaration throws RegistrationError.
+class PluginContext final : public Context,
+                            private http::RouteRegistry,
+                            private realtime::RoomRegistry,
+                            private events::EventRegistry,
+                            private hooks::LuaModuleRegistry,
+                            private sched::JobRegistry,
+                            private data::MigrationRegistry {
+ public:
+  struct Services {
+    http::Router& router;
+    Catalog& catalog;
+    config::ConfigStore& config;
+    obs::PrometheusRegistry& metrics;
+    obs::Logger& logger;
+  };
+
+  PluginContext(std::string pluginName, std::filesystem::path resourceDir, Services services);
+
+  std::string_view pluginName() const override { return name_; }
+  http::RouteRegistry& routes() override { return *this; }
+  realtime::RoomRegistry& realtime() override { return *this; }
+  events::EventRegistry& events() override { return *this; }
+  hooks::LuaModuleRegistry& luaModules() override { return *this; }
+  sched::JobRegistry& jobs() override { return *this; }
+  data::MigrationRegistry& migrations() override { return *this; }
+  config::Section& config() override { return section_; }
+  obs::MetricsRegistry& metrics() override;
+  obs::Logger& logger() override { return services_.logger; }
+
+  /// Ends registration: later declarations throw.
+  void seal() noexcept { sealed_ = true; }
+
+ private:
+  void add(std::string_view method, std::string_view pattern, http::Handler handler, http::RouteOptions options) override;
+  void room(std::string_view pattern, realtime::JoinRule mayJoin) override;
+  void declare(std::string_view name, std::string_view description) override;
+  void module(std::string_view name, std::vector<std::pair<std::string, hooks::LuaFunction>> functions) override;
+  void interval(std::string_view name, std::chrono::milliseconds period, sched::Job job) override;
+  void cron(std::string_view name, std::string_view expression, sched::Job job) override;
+  void dir(std::string_view relativePath) override;
+
+  void requireOpen(std::string_view what) const;
+  void requireNewJob(std::string_view name) const;
+
+  std::string name_;
+  std::filesystem::path resourceDir_;
+  Services services_;
+  config::ConfigSection section_;
+  bool sealed_ = false;
+};
+
+/// The prefix plugin routes live under.
+inline constexpr std::string_view kApiV1 = "/api/v1";
+
+}  // namespace monti::plugin

@@ -1,0 +1,1 @@
+CREATE TABLE example_items (id bigserial PRIMARY KEY, name text NOT NULL);
