@@ -4,6 +4,7 @@
 #include "config/ConfigStore.hpp"
 #include "config/CoreConfig.hpp"
 #include "config/IniFile.hpp"
+#include "data/MigrationRunner.hpp"
 #include "plugin/PluginLoader.hpp"
 
 #include <monti/config/ConfigError.hpp>
@@ -11,8 +12,10 @@
 
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
+#include <Poco/Util/OptionException.h>
 #include <Poco/Util/OptionSet.h>
 
+#include <csignal>
 #include <filesystem>
 #include <iostream>
 
@@ -28,7 +31,7 @@ constexpr const char* kUsageText =
     "  config check       validate the config and print the effective values (secrets masked)\n"
     "  config docs        print the config reference as a Markdown table\n"
     "  migrate up|down [N]|status\n"
-    "                     run schema migrations (not available yet: see docs/configuration.md)\n"
+    "                     apply pending migrations, revert the last N (default 1), or list them\n"
     "\n"
     "options:\n"
     "  -c, --config FILE  config file (also MONTI_CONFIG); every key can be overridden by environment\n"
@@ -37,16 +40,16 @@ constexpr const char* kUsageText =
     "\n"
     "exit codes: 0 ok, 1 failure, 64 usage, 78 configuration error\n";
 
-std::filesystem::path defaultPluginDir() {
+// The install prefix: the executable lives in <prefix>/bin, in a build tree and once installed alike.
+std::filesystem::path installPrefix() {
   std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return exe.parent_path().parent_path() / "lib" / "monti" / "plugins";
+  return std::filesystem::read_symlink("/proc/self/exe", ec).parent_path().parent_path();
 }
 
 struct LoadedConfig {
   std::unique_ptr<config::ConfigStore> store;
   config::CoreConfig core;
-  std::filesystem::path pluginDir;
+  Runtime::Paths paths;
 };
 
 LoadedConfig loadConfig(const std::string& cliPath) {
@@ -58,9 +61,15 @@ LoadedConfig loadConfig(const std::string& cliPath) {
   std::map<std::string, config::FileValue> values;
   if (!path.empty()) values = config::readIniFile(path);
   LoadedConfig loaded;
-  loaded.store = std::make_unique<config::ConfigStore>(std::move(values), path.empty() ? "(no file)" : path, std::move(env));
+  loaded.store =
+      std::make_unique<config::ConfigStore>(std::move(values), path.empty() ? "(no file)" : path, std::move(env));
   loaded.core = config::CoreConfig::load(*loaded.store);
-  loaded.pluginDir = loaded.core.plugins.dir.empty() ? defaultPluginDir() : std::filesystem::path(loaded.core.plugins.dir);
+  const auto& core = loaded.core;
+  loaded.paths.pluginDir = core.plugins.dir.empty() ? installPrefix() / "lib" / "monti" / "plugins"
+                                                    : std::filesystem::path(core.plugins.dir);
+  loaded.paths.coreMigrationsDir = core.database.migrationsDir.empty()
+                                       ? installPrefix() / "share" / "monti" / "migrations"
+                                       : std::filesystem::path(core.database.migrationsDir);
   return loaded;
 }
 
@@ -75,6 +84,12 @@ int guarded(Fn&& fn) {
   } catch (const plugin::PluginError& e) {
     std::cerr << "plugins: " << e.what() << "\n";
     return kConfig;
+  } catch (const data::MigrationError& e) {
+    std::cerr << e.what() << "\n";
+    return kFailure;
+  } catch (const data::PgError& e) {
+    std::cerr << e.what() << "\n";
+    return kFailure;
   } catch (const RegistrationError& e) {
     std::cerr << "registration: " << e.what() << "\n";
     return kFailure;
@@ -86,9 +101,21 @@ int guarded(Fn&& fn) {
 
 }  // namespace
 
+int MontiApp::execute(int argc, char** argv) {
+  try {
+    // init() on its own: ServerApplication::run(argc, argv) would turn an option error into exit 78.
+    init(argc, argv);
+  } catch (const Poco::Util::OptionException& e) {
+    std::cerr << "monti: " << e.displayText() << " (see monti --help)\n";
+    return kUsage;
+  }
+  return run();
+}
+
 void MontiApp::defineOptions(Poco::Util::OptionSet& options) {
   ServerApplication::defineOptions(options);
-  options.addOption(Poco::Util::Option("config", "c", "config file").required(false).repeatable(false).argument("FILE"));
+  options.addOption(
+      Poco::Util::Option("config", "c", "config file").required(false).repeatable(false).argument("FILE"));
   options.addOption(Poco::Util::Option("version", "", "print the version").required(false).repeatable(false));
   options.addOption(Poco::Util::Option("help", "h", "print help").required(false).repeatable(false));
 }
@@ -120,19 +147,42 @@ int MontiApp::dispatch(const std::vector<std::string>& args) {
   };
   if (command == "serve" && args.size() <= 1) return guarded([this] { return serve(); });
   if (command == "plugins" && args.size() == 1) return guarded([this] { return listPlugins(); });
-  if (command == "config" && args.size() == 2 && args[1] == "check") return guarded([this] { return configCheck(false); });
-  if (command == "config" && args.size() == 2 && args[1] == "docs") return guarded([this] { return configCheck(true); });
+  if (command == "config" && args.size() == 2 && args[1] == "check")
+    return guarded([this] { return configCheck(false); });
+  if (command == "config" && args.size() == 2 && args[1] == "docs")
+    return guarded([this] { return configCheck(true); });
   if (command == "migrate") {
-    std::cerr << "monti migrate: schema migrations are not available in this build yet\n";
-    return kFailure;
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    int count = 1;
+    const bool down = !rest.empty() && rest[0] == "down";
+    if (down && rest.size() == 2) {
+      const auto& n = rest[1];
+      if (n.empty() || n.size() > 6 || !std::all_of(n.begin(), n.end(), ::isdigit) || std::stoi(n) < 1) {
+        return usage("migrate down takes a positive number of migrations");
+      }
+      count = std::stoi(n);
+    }
+    const bool valid = (rest.size() == 1 && (rest[0] == "up" || rest[0] == "down" || rest[0] == "status")) ||
+                       (down && rest.size() == 2);
+    if (!valid) return usage("migrate takes up, down [N] or status");
+    return guarded([this, &rest, count] { return migrate(rest[0], count); });
   }
   return usage("unknown command \"" + command + (args.size() > 1 ? " " + args[1] : "") + "\"");
 }
 
 int MontiApp::serve() {
+  // Block the stop signals before any thread starts, so every thread inherits the mask and a signal
+  // arriving before waitForTerminationRequest() waits for it still ends in a graceful drain.
+  sigset_t stopSignals;
+  sigemptyset(&stopSignals);
+  sigaddset(&stopSignals, SIGINT);
+  sigaddset(&stopSignals, SIGTERM);
+  sigaddset(&stopSignals, SIGQUIT);
+  pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
   auto loaded = loadConfig(configPath_);
-  Runtime runtime(*loaded.store, loaded.core, loaded.pluginDir);
+  Runtime runtime(*loaded.store, loaded.core, loaded.paths);
   runtime.registerAll();
+  runtime.migrateOnStart();
   runtime.start();
   waitForTerminationRequest();  // SIGINT / SIGTERM
   runtime.logger().info("shutting down", nlohmann::json::object());
@@ -141,9 +191,35 @@ int MontiApp::serve() {
   return kOk;
 }
 
+int MontiApp::migrate(const std::string& action, int count) {
+  auto loaded = loadConfig(configPath_);
+  if (loaded.core.database.url.empty())
+    throw config::ConfigError("config: database.url (DATABASE_URL) is required for migrate");
+  Runtime runtime(*loaded.store, loaded.core, loaded.paths);
+  runtime.registerAll();  // enabled plugins declare their migration folders
+  data::PgConnection connection(loaded.core.database.url);
+  data::MigrationRunner runner(connection, runtime.migrationSources(),
+                               [](const std::string& line) { std::cout << line << "\n"; });
+  if (action == "up") {
+    const int applied = runner.up();
+    std::cout << "migrate up: " << applied << " applied\n";
+  } else if (action == "down") {
+    const int reverted = runner.down(count);
+    std::cout << "migrate down: " << reverted << " reverted\n";
+  } else {
+    for (const auto& state : runner.status()) {
+      std::cout << (state.applied ? "applied  " : "pending  ") << state.component << "/" << state.name;
+      if (state.applied) std::cout << "  " << state.appliedAt;
+      if (state.missingFile) std::cout << "  (files not installed)";
+      std::cout << "\n";
+    }
+  }
+  return kOk;
+}
+
 int MontiApp::listPlugins() {
   auto loaded = loadConfig(configPath_);
-  plugin::PluginLoader loader(loaded.pluginDir);
+  plugin::PluginLoader loader(loaded.paths.pluginDir);
   const auto& enabled = loaded.core.plugins.enabled;
   std::cout << "plugin folder: " << loader.dir().string() << "\n";
   for (const auto& p : loader.available()) {
@@ -160,7 +236,7 @@ int MontiApp::listPlugins() {
 
 int MontiApp::configCheck(bool markdown) {
   auto loaded = loadConfig(configPath_);
-  Runtime runtime(*loaded.store, loaded.core, loaded.pluginDir);
+  Runtime runtime(*loaded.store, loaded.core, loaded.paths);
   runtime.registerAll();  // plugins declare their keys; unknown keys and variables are refused here
   auto specs = loaded.store->declared();
   if (markdown) {

@@ -12,6 +12,10 @@ enum ExitCode : int { kOk = 0, kFailure = 1, kUsage = 64, kConfig = 78 };
 
 /// The `monti` executable: serve (default), migrate, plugins, config check, config docs.
 class MontiApp final : public Poco::Util::ServerApplication {
+ public:
+  /// Parses the command line and runs the command; returns the process exit code.
+  int execute(int argc, char** argv);
+
  protected:
   void defineOptions(Poco::Util::OptionSet& options) override;
   void handleOption(const std::string& name, const std::string& value) override;
@@ -21,6 +25,7 @@ class MontiApp final : public Poco::Util::ServerApplication {
   int dispatch(const std::vector<std::string>& args);
   int serve();
   int listPlugins();
+  int migrate(const std::string& action, int count);
   int configCheck(bool markdown);
 
   std::string configPath_;

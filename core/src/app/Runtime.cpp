@@ -10,6 +10,7 @@
 #include <Poco/Process.h>
 
 #include <fstream>
+#include <ranges>
 
 namespace monti::app {
 namespace {
@@ -35,10 +36,10 @@ std::int64_t threadCount() {
 
 const char* montiVersion() noexcept { return MONTI_VERSION; }
 
-Runtime::Runtime(config::ConfigStore& store, config::CoreConfig config, std::filesystem::path pluginDir)
+Runtime::Runtime(config::ConfigStore& store, config::CoreConfig config, Paths paths)
     : store_(store),
       config_(std::move(config)),
-      pluginDir_(std::move(pluginDir)),
+      paths_(std::move(paths)),
       logger_(stdout, config_.logLevel, config_.podId) {
   health_.add("database", true, obs::postgresProbe(config_.database.url));
   health_.add("redis", false, obs::redisProbe(config_.redis.url, config_.redis.password));
@@ -48,11 +49,12 @@ Runtime::~Runtime() { stop(); }
 
 void Runtime::registerAll() {
   registerCoreRoutes();
-  plugin::PluginLoader loader(pluginDir_);
+  plugin::PluginLoader loader(paths_.pluginDir);
   plugins_ = loader.load(config_.plugins.enabled);
   for (auto& p : plugins_) {
-    plugin::PluginContext ctx(p.name, pluginDir_ / p.name,
-                              plugin::PluginContext::Services{router_, catalog_, store_, metrics_, logger_});
+    auto& ctx = *contexts_.emplace_back(std::make_unique<plugin::PluginContext>(
+        p.name, paths_.pluginDir / p.name,
+        plugin::PluginContext::Services{router_, catalog_, store_, metrics_, logger_}));
     try {
       p.instance->registerWith(ctx);
     } catch (const std::exception& e) {
@@ -64,14 +66,16 @@ void Runtime::registerAll() {
   }
   // Sections of installed-but-disabled plugins are allowed to stay in the file; anything else is a typo.
   std::vector<std::string> skip;
-  for (const auto& a : loader.available()) skip.push_back("plugin." + a.name + ".");
+  for (const auto& a : loader.available())
+    skip.push_back("plugin." + a.name + ".");
   store_.rejectUnknownFileKeys("", skip);
   store_.rejectUnknownEnvironment(config::bootstrapEnvironmentNames());
 }
 
 void Runtime::registerCoreRoutes() {
   auto add = [this](std::string method, std::string path, http::Handler handler) {
-    router_.add(http::Route{std::move(method), std::move(path), std::string(http::kPublic), "core", std::move(handler)});
+    router_.add(
+        http::Route{std::move(method), std::move(path), std::string(http::kPublic), "core", std::move(handler)});
   };
   add("GET", "/health", [this](const http::Request&) {
     auto [body, unhealthy] = health_.report(config_.podId, montiVersion(), startedAt_);
@@ -85,7 +89,8 @@ void Runtime::registerCoreRoutes() {
     if (!config_.metrics.enabled) throw http::NotFound("metrics are disabled (METRICS_ENABLED=false)");
     if (!config_.metrics.bearerToken.empty()) {
       const auto auth = request.header("Authorization");
-      if (!auth || *auth != "Bearer " + config_.metrics.bearerToken) throw http::Unauthorized("metrics need a bearer token");
+      if (!auth || *auth != "Bearer " + config_.metrics.bearerToken)
+        throw http::Unauthorized("metrics need a bearer token");
     }
     metrics_.gauge("process_resident_memory_bytes", "Resident memory").set(residentBytes());
     metrics_.gauge("process_threads", "Threads of this process").set(threadCount());
@@ -93,6 +98,27 @@ void Runtime::registerCoreRoutes() {
   };
   add("GET", "/metrics", metrics);
   add("GET", "/api/v1/metrics", metrics);
+}
+
+std::vector<data::MigrationSource> Runtime::migrationSources() const {
+  std::vector<data::MigrationSource> sources{{"core", paths_.coreMigrationsDir}};
+  for (const auto& dir : catalog_.migrationDirs)
+    sources.push_back({dir.owner, dir.path});
+  return sources;
+}
+
+void Runtime::migrateOnStart() {
+  if (config_.database.url.empty()) {
+    logger_.warn("no database configured (DATABASE_URL): migrations skipped");
+    return;
+  }
+  if (!config_.database.migrateOnStart) return;
+  data::PgConnection connection(config_.database.url);
+  data::MigrationRunner runner(connection, migrationSources(), [this](const std::string& line) {
+    logger_.info("migration", {{"step", line}});
+  });
+  const int ran = runner.up();
+  logger_.info("migrations up to date", {{"applied", ran}});
 }
 
 void Runtime::start() {
@@ -105,12 +131,14 @@ void Runtime::start() {
     started_.push_back(&p);
     logger_.info("plugin started", {{"plugin", p.name}, {"version", p.version}});
   }
-  pipeline_ = std::make_unique<http::HttpPipeline>(router_, config_.server, config_.cors, authenticator_, logger_,
-                                                   metrics_);
+  pipeline_ =
+      std::make_unique<http::HttpPipeline>(router_, config_.server, config_.cors, authenticator_, logger_, metrics_);
   server_ = std::make_unique<http::HttpServer>(config_.server, *pipeline_);
   server_->start();
   ready_ = true;
-  logger_.info("listening", {{"host", config_.server.host}, {"port", server_->port()}, {"version", montiVersion()},
+  logger_.info("listening", {{"host", config_.server.host},
+                             {"port", server_->port()},
+                             {"version", montiVersion()},
                              {"pid", Poco::Process::id()}});
 }
 
@@ -121,9 +149,9 @@ void Runtime::stop() noexcept {
     server_->drainAndStop(config_.server.drainTimeout);
     server_.reset();
   }
-  for (auto it = started_.rbegin(); it != started_.rend(); ++it) {
-    (*it)->instance->stop();
-    logger_.info("plugin stopped", {{"plugin", (*it)->name}});
+  for (auto* plugin : std::ranges::reverse_view(started_)) {
+    plugin->instance->stop();
+    logger_.info("plugin stopped", {{"plugin", plugin->name}});
   }
   started_.clear();
 }

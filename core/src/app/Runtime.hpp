@@ -3,6 +3,7 @@
 #include "auth/Authenticator.hpp"
 #include "config/ConfigStore.hpp"
 #include "config/CoreConfig.hpp"
+#include "data/MigrationRunner.hpp"
 #include "http/HttpPipeline.hpp"
 #include "http/HttpServer.hpp"
 #include "http/Router.hpp"
@@ -10,6 +11,7 @@
 #include "obs/JsonLogger.hpp"
 #include "obs/PrometheusRegistry.hpp"
 #include "plugin/Catalog.hpp"
+#include "plugin/PluginContext.hpp"
 #include "plugin/PluginLoader.hpp"
 
 #include <chrono>
@@ -23,7 +25,11 @@ namespace monti::app {
 /// Lifecycle on the main thread: registerAll() → start() → stop().
 class Runtime {
  public:
-  Runtime(config::ConfigStore& store, config::CoreConfig config, std::filesystem::path pluginDir);
+  struct Paths {
+    std::filesystem::path pluginDir;
+    std::filesystem::path coreMigrationsDir;
+  };
+  Runtime(config::ConfigStore& store, config::CoreConfig config, Paths paths);
   ~Runtime();
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
@@ -36,6 +42,12 @@ class Runtime {
   /// Drains in-flight requests, then stops plugins in reverse order.
   void stop() noexcept;
 
+  /// Applies pending migrations of the core and the enabled plugins when a database is configured and
+  /// database.migrate_on_start is on. Call after registerAll().
+  void migrateOnStart();
+  /// The core's migrations folder, then each enabled plugin's, in dependency order.
+  std::vector<data::MigrationSource> migrationSources() const;
+
   std::uint16_t port() const noexcept { return server_ ? server_->port() : 0; }
   obs::JsonLogger& logger() noexcept { return logger_; }
   const plugin::Catalog& catalog() const noexcept { return catalog_; }
@@ -46,15 +58,19 @@ class Runtime {
 
   config::ConfigStore& store_;
   config::CoreConfig config_;
-  std::filesystem::path pluginDir_;
+  Paths paths_;
   std::chrono::steady_clock::time_point startedAt_ = std::chrono::steady_clock::now();
   obs::JsonLogger logger_;
   obs::PrometheusRegistry metrics_;
   obs::HealthRegistry health_;
+  // Declared before router_ and catalog_ so that it is destroyed after them: both hold std::functions
+  // whose code lives in the plugins' libraries, which unload with plugins_.
+  std::vector<plugin::LoadedPlugin> plugins_;
   http::Router router_;
   plugin::Catalog catalog_;
+  // Plugins may keep their Context; it stays valid (and sealed) for the life of the node.
+  std::vector<std::unique_ptr<plugin::PluginContext>> contexts_;
   auth::AnonymousOnly authenticator_;
-  std::vector<plugin::LoadedPlugin> plugins_;
   std::vector<plugin::LoadedPlugin*> started_;
   std::unique_ptr<http::HttpPipeline> pipeline_;
   std::unique_ptr<http::HttpServer> server_;

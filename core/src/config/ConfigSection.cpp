@@ -2,6 +2,7 @@
 
 #include <monti/config/ConfigError.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
@@ -42,9 +43,27 @@ std::string ConfigSection::string(std::string_view key, std::string_view fallbac
   return raw ? raw->value : std::string(fallback);
 }
 
+std::string ConfigSection::choice(std::string_view key, std::string_view fallback,
+                                  const std::vector<std::string>& allowed, KeyInfo info) {
+  std::string expected;
+  for (const auto& a : allowed)
+    expected += (expected.empty() ? "" : ", ") + a;
+  auto raw = declare(key, "one of " + expected, std::string(fallback), info);
+  if (!raw) return std::string(fallback);
+  const auto sameIgnoringCase = [&raw](const std::string& a) {
+    return a.size() == raw->value.size() && std::equal(a.begin(), a.end(), raw->value.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+  };
+  const auto it = std::find_if(allowed.begin(), allowed.end(), sameIgnoringCase);
+  if (it == allowed.end()) invalid(name_ + "." + std::string(key), *raw, "one of " + expected);
+  return *it;
+}
+
 std::int64_t ConfigSection::integer(std::string_view key, std::int64_t fallback, std::int64_t min, std::int64_t max,
                                     KeyInfo info) {
-  auto raw = declare(key, "integer " + std::to_string(min) + ".." + std::to_string(max), std::to_string(fallback), info);
+  auto raw =
+      declare(key, "integer " + std::to_string(min) + ".." + std::to_string(max), std::to_string(fallback), info);
   return raw ? parseInteger(name_ + "." + std::string(key), *raw, min, max) : fallback;
 }
 
@@ -89,12 +108,18 @@ std::chrono::milliseconds parseDuration(const std::string& key, const RawValue& 
   auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), number);
   const std::string unit(ptr, v.data() + v.size());
   std::int64_t factor = 0;
-  if (unit.empty()) factor = bareNumberUnit.count();
-  else if (unit == "ms") factor = 1;
-  else if (unit == "s") factor = 1000;
-  else if (unit == "m") factor = 60'000;
-  else if (unit == "h") factor = 3'600'000;
-  else if (unit == "d") factor = 86'400'000;
+  if (unit.empty())
+    factor = bareNumberUnit.count();
+  else if (unit == "ms")
+    factor = 1;
+  else if (unit == "s")
+    factor = 1000;
+  else if (unit == "m")
+    factor = 60'000;
+  else if (unit == "h")
+    factor = 3'600'000;
+  else if (unit == "d")
+    factor = 86'400'000;
   if (v.empty() || ec != std::errc{} || ptr == v.data() || factor == 0 || number < 0 ||
       number > std::numeric_limits<std::int64_t>::max() / factor) {
     invalid(key, raw, "a duration such as 250ms, 30s, 5m, 24h or 7d");

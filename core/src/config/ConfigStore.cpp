@@ -45,19 +45,21 @@ std::optional<RawValue> ConfigStore::lookup(const KeySpec& spec) const {
 void ConfigStore::rejectUnknownFileKeys(const std::string& sectionPrefix,
                                         const std::vector<std::string>& exceptPrefixes) const {
   std::lock_guard lock(mutex_);
-  for (const auto& [key, value] : file_) {
+  for (const auto& entry : file_) {
+    const std::string& key = entry.first;
     if (key.rfind(sectionPrefix, 0) != 0 || declared_.count(key) != 0) continue;
     const bool excepted = std::any_of(exceptPrefixes.begin(), exceptPrefixes.end(),
                                       [&key](const std::string& prefix) { return key.rfind(prefix, 0) == 0; });
     if (excepted) continue;
-    throw ConfigError("config: " + fileName_ + ":" + std::to_string(value.line) + ": unknown key \"" + key +
+    throw ConfigError("config: " + fileName_ + ":" + std::to_string(entry.second.line) + ": unknown key \"" + key +
                       "\" (see docs/configuration.md for the keys Monti reads)");
   }
 }
 
 void ConfigStore::rejectUnknownEnvironment(const std::vector<std::string>& alsoKnown) const {
   std::lock_guard lock(mutex_);
-  for (const auto& [name, value] : env_) {
+  for (const auto& variable : env_) {
+    const std::string& name = variable.first;
     if (name.rfind("MONTI_", 0) != 0) continue;
     if (std::find(alsoKnown.begin(), alsoKnown.end(), name) != alsoKnown.end()) continue;
     const bool known = std::any_of(declared_.begin(), declared_.end(),
@@ -73,7 +75,8 @@ std::vector<KeySpec> ConfigStore::declared() const {
   std::lock_guard lock(mutex_);
   std::vector<KeySpec> specs;
   specs.reserve(declared_.size());
-  for (const auto& [key, spec] : declared_) specs.push_back(spec);
+  for (const auto& [key, spec] : declared_)
+    specs.push_back(spec);
   return specs;
 }
 
@@ -95,7 +98,8 @@ std::string maskUrlPassword(const std::string& value) { return obs::redactSecret
 
 std::string derivedEnvName(const std::string& key) {
   std::string env = "MONTI_";
-  for (char c : key) env += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : key)
+    env += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return env;
 }
 

@@ -12,9 +12,9 @@ namespace monti::config {
 
 /// A key somebody declared by reading it: what docs/configuration.md and `monti config check` list.
 struct KeySpec {
-  std::string key;           ///< "server.port"
-  std::string env;           ///< the environment variable that overrides it
-  std::string type;          ///< what is expected, e.g. "integer 0..65535"
+  std::string key;   ///< "server.port"
+  std::string env;   ///< the environment variable that overrides it
+  std::string type;  ///< what is expected, e.g. "integer 0..65535"
   std::string defaultValue;
   std::string help;
   bool secret = false;
@@ -42,7 +42,8 @@ class ConfigStore {
 
   /// Throws ConfigError for the first file key under `sectionPrefix` ("" for all) nobody declared,
   /// skipping keys under any of `exceptPrefixes`.
-  void rejectUnknownFileKeys(const std::string& sectionPrefix, const std::vector<std::string>& exceptPrefixes = {}) const;
+  void rejectUnknownFileKeys(const std::string& sectionPrefix,
+                             const std::vector<std::string>& exceptPrefixes = {}) const;
   /// Throws ConfigError for the first MONTI_* variable that is neither declared nor in `alsoKnown`.
   void rejectUnknownEnvironment(const std::vector<std::string>& alsoKnown) const;
 

@@ -11,10 +11,9 @@ namespace {
 
 obs::LogLevel parseLogLevel(const std::string& value) {
   if (value == "debug") return obs::LogLevel::debug;
-  if (value == "info") return obs::LogLevel::info;
-  if (value == "warn" || value == "warning") return obs::LogLevel::warn;
+  if (value == "warn") return obs::LogLevel::warn;
   if (value == "error") return obs::LogLevel::error;
-  throw ConfigError("config: log.level = \"" + value + "\": expected debug, info, warn or error");
+  return obs::LogLevel::info;
 }
 
 void requireUrlScheme(const std::string& key, const std::string& url, std::initializer_list<std::string_view> schemes) {
@@ -23,7 +22,8 @@ void requireUrlScheme(const std::string& key, const std::string& url, std::initi
     if (url.rfind(std::string(scheme) + "://", 0) == 0) return;
   }
   std::string expected;
-  for (auto scheme : schemes) expected += (expected.empty() ? "" : " or ") + std::string(scheme) + "://…";
+  for (auto scheme : schemes)
+    expected += (expected.empty() ? "" : " or ") + std::string(scheme) + "://…";
   throw ConfigError("config: " + key + " = \"" + maskUrlPassword(url) + "\": expected a URL " + expected);
 }
 
@@ -34,20 +34,23 @@ int asInt(std::int64_t v) { return static_cast<int>(v); }
 CoreConfig CoreConfig::load(ConfigStore& store) {
   CoreConfig c;
   ConfigSection node(store, "node");
-  c.podId = node.string("pod_id", "", {.help = "Name of this node in logs, metrics and /health (default: hostname)",
-                                       .env = "POD_ID"});
+  c.podId = node.string(
+      "pod_id", "", {.help = "Name of this node in logs, metrics and /health (default: hostname)", .env = "POD_ID"});
   if (c.podId.empty()) c.podId = Poco::Environment::nodeName();
 
   ConfigSection log(store, "log");
-  c.logLevel = parseLogLevel(log.string("level", "info", {.help = "debug, info, warn or error", .env = "LOG_LEVEL"}));
+  c.logLevel = parseLogLevel(log.choice("level", "info", {"debug", "info", "warn", "error"},
+                                        {.help = "Least severe level logged", .env = "LOG_LEVEL"}));
 
   ConfigSection server(store, "server");
   auto& s = c.server;
   s.host = server.string("host", "127.0.0.1", {.help = "Address to listen on (0.0.0.0 for all)", .env = "SERVER_HOST"});
-  s.port = asInt(server.integer("port", 8080, 0, 65535, {.help = "HTTP port; 0 picks a free one", .env = "SERVER_PORT"}));
-  s.threads = asInt(server.integer("threads", 64, 2, 4096, {.help = "HTTP worker threads (one per active connection)"}));
-  s.maxQueued = asInt(server.integer("max_queued", 512, 1, 100000,
-                                     {.help = "Accepted connections waiting for a worker before new ones are refused"}));
+  s.port =
+      asInt(server.integer("port", 8080, 0, 65535, {.help = "HTTP port; 0 picks a free one", .env = "SERVER_PORT"}));
+  s.threads =
+      asInt(server.integer("threads", 64, 2, 4096, {.help = "HTTP worker threads (one per active connection)"}));
+  s.maxQueued = asInt(server.integer(
+      "max_queued", 512, 1, 100000, {.help = "Accepted connections waiting for a worker before new ones are refused"}));
   s.backlog = asInt(server.integer("backlog", 1024, 16, 65535, {.help = "Listen backlog"}));
   s.keepAliveTimeout = server.duration("keep_alive_timeout", std::chrono::seconds(5),
                                        {.help = "Idle time before a keep-alive connection frees its worker"});
@@ -61,9 +64,9 @@ CoreConfig CoreConfig::load(ConfigStore& store) {
                                    {.help = "On SIGTERM, how long in-flight requests may take to finish"});
   s.maxBodyBytes = server.integer("max_body_bytes", 1 << 20, 0, std::int64_t{1} << 30,
                                   {.help = "Largest request body; larger ones get 413"});
-  s.maxConcurrentRequests = asInt(server.integer("max_concurrent_requests", 1000, 1, 1000000,
-                                                 {.help = "Requests handled at once; past it 503 with Retry-After",
-                                                  .env = "MAX_CONCURRENT_REQUESTS"}));
+  s.maxConcurrentRequests = asInt(server.integer(
+      "max_concurrent_requests", 1000, 1, 1000000,
+      {.help = "Requests handled at once; past it 503 with Retry-After", .env = "MAX_CONCURRENT_REQUESTS"}));
 
   ConfigSection cors(store, "cors");
   c.cors.allowedOrigins = cors.list("allowed_origins", "", {.help = "Origins allowed by CORS (comma list, * for any)"});
@@ -77,50 +80,60 @@ CoreConfig CoreConfig::load(ConfigStore& store) {
 
   ConfigSection metrics(store, "metrics");
   c.metrics.enabled = metrics.boolean("enabled", true, {.help = "Serve /metrics", .env = "METRICS_ENABLED"});
-  c.metrics.bearerToken = metrics.string("bearer_token", "",
-                                         {.help = "When set, /metrics requires Authorization: Bearer <token>",
-                                          .secret = true});
+  c.metrics.bearerToken = metrics.string(
+      "bearer_token", "", {.help = "When set, /metrics requires Authorization: Bearer <token>", .secret = true});
 
   ConfigSection plugins(store, "plugins");
-  c.plugins.enabled = plugins.list("enabled", "", {.help = "Plugins to load, e.g. agents, chat", .env = "MONTI_PLUGINS"});
-  c.plugins.dir = plugins.string("dir", "", {.help = "Folder of plugin .so files (default: ../lib/monti/plugins "
-                                                     "next to the executable)"});
+  c.plugins.enabled =
+      plugins.list("enabled", "", {.help = "Plugins to load, e.g. agents, chat", .env = "MONTI_PLUGINS"});
+  c.plugins.dir = plugins.string("dir", "",
+                                 {.help = "Folder of plugin .so files (default: ../lib/monti/plugins "
+                                          "next to the executable)"});
 
   ConfigSection database(store, "database");
-  c.database.url = database.string("url", "", {.help = "PostgreSQL URL postgresql://user:pass@host:port/db",
-                                               .env = "DATABASE_URL"});
-  c.database.readUrl = database.string("read_url", "", {.help = "Optional read replica for read-only queries",
-                                                         .env = "DATABASE_READ_URL"});
-  c.database.poolSize = asInt(database.integer("pool_size", 20, 1, 1000,
-                                               {.help = "Connections per node", .env = "DATABASE_POOL_SIZE"}));
-  c.database.timeout = database.duration("timeout", std::chrono::seconds(30),
-                                         {.help = "Longest wait for a pooled connection (503 past it)",
-                                          .env = "DATABASE_TIMEOUT"});
+  c.database.url =
+      database.string("url", "", {.help = "PostgreSQL URL postgresql://user:pass@host:port/db", .env = "DATABASE_URL"});
+  c.database.readUrl = database.string(
+      "read_url", "", {.help = "Optional read replica for read-only queries", .env = "DATABASE_READ_URL"});
+  c.database.poolSize =
+      asInt(database.integer("pool_size", 20, 1, 1000, {.help = "Connections per node", .env = "DATABASE_POOL_SIZE"}));
+  c.database.timeout =
+      database.duration("timeout", std::chrono::seconds(30),
+                        {.help = "Longest wait for a pooled connection (503 past it)", .env = "DATABASE_TIMEOUT"});
+  c.database.migrateOnStart =
+      database.boolean("migrate_on_start", true, {.help = "monti serve applies pending migrations before serving"});
+  c.database.migrationsDir = database.string("migrations_dir", "",
+                                             {.help = "Core migrations folder (default: ../share/monti/migrations "
+                                                      "next to the executable)"});
   requireUrlScheme("database.url", c.database.url, {"postgresql", "postgres"});
   requireUrlScheme("database.read_url", c.database.readUrl, {"postgresql", "postgres"});
 
   ConfigSection redis(store, "redis");
-  c.redis.url = redis.string("url", "", {.help = "Redis URL redis://[:password@]host:port[/db]; empty: single-node "
-                                                 "in-process mode", .env = "REDIS_URL"});
-  c.redis.password = redis.string("password", "", {.help = "Redis password (if not in the URL)",
-                                                   .env = "REDIS_PASSWORD", .secret = true});
-  requireUrlScheme("redis.url", c.redis.url, {"redis", "rediss"});
+  c.redis.url = redis.string("url", "",
+                             {.help = "Redis URL redis://[:password@]host:port[/db]; empty: single-node "
+                                      "in-process mode",
+                              .env = "REDIS_URL"});
+  c.redis.password = redis.string(
+      "password", "", {.help = "Redis password (if not in the URL)", .env = "REDIS_PASSWORD", .secret = true});
+  requireUrlScheme("redis.url", c.redis.url, {"redis"});  // TLS to Redis (rediss://) is not supported
 
   ConfigSection auth(store, "auth");
-  c.auth.jwtSecret = auth.string("jwt_secret", "", {.help = "HS256 key for access tokens", .env = "JWT_SECRET",
-                                                    .secret = true});
-  c.auth.jwtExpiry = auth.duration("jwt_expiry", std::chrono::hours(24),
-                                   {.help = "Access token lifetime", .env = "JWT_EXPIRY"});
+  c.auth.jwtSecret =
+      auth.string("jwt_secret", "", {.help = "HS256 key for access tokens", .env = "JWT_SECRET", .secret = true});
+  c.auth.jwtExpiry =
+      auth.duration("jwt_expiry", std::chrono::hours(24), {.help = "Access token lifetime", .env = "JWT_EXPIRY"});
   c.auth.refreshTokenExpiry = auth.duration("refresh_token_expiry", std::chrono::hours(24 * 7),
                                             {.help = "Refresh token lifetime", .env = "REFRESH_TOKEN_EXPIRY"});
 
   ConfigSection cache(store, "cache");
   c.cache.ttlAgents = cache.duration("ttl_agents", std::chrono::minutes(2),
                                      {.help = "TTL of cached agent list pages (bare numbers are seconds)",
-                                      .env = "CACHE_TTL_AGENTS", .bareNumberUnit = std::chrono::seconds(1)});
+                                      .env = "CACHE_TTL_AGENTS",
+                                      .bareNumberUnit = std::chrono::seconds(1)});
   c.cache.ttlStats = cache.duration("ttl_stats", std::chrono::minutes(5),
                                     {.help = "TTL of cached agent stats (bare numbers are seconds)",
-                                     .env = "CACHE_TTL_STATS", .bareNumberUnit = std::chrono::seconds(1)});
+                                     .env = "CACHE_TTL_STATS",
+                                     .bareNumberUnit = std::chrono::seconds(1)});
 
   ConfigSection realtime(store, "realtime");
   c.wsHeartbeatInterval = realtime.duration("heartbeat_interval", std::chrono::seconds(30),

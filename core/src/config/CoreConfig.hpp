@@ -47,6 +47,8 @@ struct DatabaseConfig {
   std::string readUrl;
   int poolSize = 20;
   std::chrono::milliseconds timeout{30000};
+  bool migrateOnStart = true;
+  std::string migrationsDir;  ///< empty: <executable dir>/../share/monti/migrations
 };
 
 struct RedisConfig {

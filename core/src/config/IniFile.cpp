@@ -16,9 +16,7 @@ std::string_view trim(std::string_view s) {
   return s.substr(first, last - first + 1);
 }
 
-bool isKeyChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
-}
+bool isKeyChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.'; }
 
 bool isValidName(std::string_view name) {
   if (name.empty()) return false;
@@ -66,10 +64,11 @@ std::map<std::string, FileValue> parseIni(const std::string& text, const std::st
     const auto eq = line.find('=');
     if (eq == std::string_view::npos) fail("expected 'key = value'");
     const std::string key(trim(line.substr(0, eq)));
-    if (!isValidName(key)) fail("key \"" + key + "\" must be lowercase letters, digits or '_'");
+    if (!isValidName(key)) fail("key \"" + key + "\" must be lowercase letters, digits, '_' or '.'");
     if (section.empty()) fail("key \"" + key + "\" is outside a [section]");
     const std::string full = section + "." + key;
-    if (values.count(full) != 0) fail("\"" + full + "\" is set twice (first on line " + std::to_string(values[full].line) + ")");
+    if (values.count(full) != 0)
+      fail("\"" + full + "\" is set twice (first on line " + std::to_string(values[full].line) + ")");
     values.emplace(full, FileValue{parseValue(trim(line.substr(eq + 1))), lineNo});
   }
   return values;

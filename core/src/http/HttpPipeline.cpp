@@ -4,6 +4,7 @@
 
 #include <monti/http/Errors.hpp>
 
+#include <array>
 #include <chrono>
 #include <random>
 
@@ -12,15 +13,16 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr std::size_t kMaxUriBytes = 8 * 1024;
+constexpr std::size_t kMaxUriBytes = std::size_t{8} * 1024;
+constexpr std::size_t kMaxHeaderBytes = std::size_t{64} * 1024;
 constexpr std::string_view kApiPrefix = "/api";
 constexpr std::string_view kCanonicalPrefix = "/api/v1";
 constexpr std::string_view kSupportedVersions = "v1";
 
 const std::string* findHeader(const Request::Pairs& headers, std::string_view name) {
   for (const auto& [n, v] : headers) {
-    if (n.size() == name.size() &&
-        std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+    if (n.size() == name.size() && std::equal(n.begin(), n.end(), name.begin(),
+                                              [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
       return &v;
     }
   }
@@ -29,17 +31,19 @@ const std::string* findHeader(const Request::Pairs& headers, std::string_view na
 
 bool isJsonContentType(std::string_view type) {
   type = type.substr(0, type.find(';'));
-  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  while (!type.empty() && type.back() == ' ')
+    type.remove_suffix(1);
   std::string lower(type);
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower == "application/json" || (lower.rfind("application/", 0) == 0 && lower.size() > 5 &&
-                                         lower.compare(lower.size() - 5, 5, "+json") == 0);
+  for (auto& c : lower)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "application/json" ||
+         (lower.rfind("application/", 0) == 0 && lower.size() > 5 && lower.compare(lower.size() - 5, 5, "+json") == 0);
 }
 
 HttpError unsupportedVersion(std::string_view asked) {
   return HttpError(400, "unsupported_version",
-                   "API version \"" + std::string(asked) + "\" is not supported; supported versions: " +
-                       std::string(kSupportedVersions),
+                   "API version \"" + std::string(asked) +
+                       "\" is not supported; supported versions: " + std::string(kSupportedVersions),
                    {FieldError{"Accept-Version", "supported: " + std::string(kSupportedVersions)}});
 }
 
@@ -53,7 +57,8 @@ std::string canonicalPath(std::string_view path, const Request::Pairs& headers) 
   if (rest.size() > 2 && rest[1] == 'v' && std::isdigit(static_cast<unsigned char>(rest[2])) != 0) {
     const auto end = rest.find('/', 1);
     const auto segment = rest.substr(1, end == std::string_view::npos ? std::string_view::npos : end - 1);
-    if (std::all_of(segment.begin() + 1, segment.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    if (std::all_of(segment.begin() + 1, segment.end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
       throw unsupportedVersion(segment);
     }
   }
@@ -63,11 +68,18 @@ std::string canonicalPath(std::string_view path, const Request::Pairs& headers) 
   return std::string(kCanonicalPrefix) + std::string(rest);
 }
 
+// Clients choose the method; metric labels must stay a bounded set.
+std::string metricMethod(const std::string& method) {
+  static constexpr std::array<std::string_view, 7> kKnown{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
+  return std::find(kKnown.begin(), kKnown.end(), method) != kKnown.end() ? method : "other";
+}
+
 std::string joinMethods(std::vector<std::string> methods) {
   if (std::find(methods.begin(), methods.end(), "GET") != methods.end()) methods.emplace_back("HEAD");
   methods.emplace_back("OPTIONS");
   std::string out;
-  for (const auto& m : methods) out += (out.empty() ? "" : ", ") + m;
+  for (const auto& m : methods)
+    out += (out.empty() ? "" : ", ") + m;
   return out;
 }
 
@@ -81,6 +93,7 @@ struct HttpPipeline::Context {
   std::string routeLabel = "unmatched";
   std::string userId;
   bool closeConnection = false;
+  bool bodyRead = false;
 };
 
 HttpPipeline::HttpPipeline(const Router& router, const config::ServerConfig& server, const config::CorsConfig& cors,
@@ -98,15 +111,17 @@ Outcome HttpPipeline::handle(IncomingRequest& incoming) {
   Context ctx;
   const std::string* clientId = findHeader(incoming.headers, "X-Correlation-ID");
   ctx.correlationId = clientId && acceptableCorrelationId(*clientId) ? *clientId : newCorrelationId();
-  ctx.method = incoming.method;
+  ctx.method = metricMethod(incoming.method);
   inFlight_.inc();
   struct Leave {
     obs::Gauge& gauge;
     ~Leave() { gauge.dec(); }
   } leave{inFlight_};
 
+  // A copy: process() moves the headers into the Request, which is gone by the time finish() runs.
   const std::string* originHeader = findHeader(incoming.headers, "Origin");
-  const std::string_view origin = originHeader ? std::string_view(*originHeader) : std::string_view{};
+  const std::string origin = originHeader ? *originHeader : std::string();
+  const bool hasBody = incoming.body && (incoming.body->chunked() || incoming.body->declaredLength().value_or(0) > 0);
   Outcome outcome{Response::noContent()};
   outcome.omitBody = incoming.method == "HEAD";
   try {
@@ -114,10 +129,13 @@ Outcome HttpPipeline::handle(IncomingRequest& incoming) {
   } catch (const HttpError& e) {
     outcome.response = errorResponse(e, ctx);
   } catch (const std::exception& e) {
-    logger_.error("unhandled exception", {{"correlationId", ctx.correlationId}, {"route", ctx.routeLabel},
-                                          {"error", obs::redactSecrets(e.what())}});
+    logger_.error(
+        "unhandled exception",
+        {{"correlationId", ctx.correlationId}, {"route", ctx.routeLabel}, {"error", obs::redactSecrets(e.what())}});
     outcome.response = errorResponse(HttpError(500, "internal_error", "internal error"), ctx);
   }
+  // A body nobody read must not be parsed as the next request on this connection.
+  if (hasBody && !ctx.bodyRead) ctx.closeConnection = true;
   finish(outcome, ctx, origin);
   record(ctx, outcome, std::chrono::duration<double>(Clock::now() - ctx.start).count());
   return outcome;
@@ -125,6 +143,12 @@ Outcome HttpPipeline::handle(IncomingRequest& incoming) {
 
 Response HttpPipeline::process(IncomingRequest& incoming, Context& ctx) {
   if (incoming.uri.size() > kMaxUriBytes) throw HttpError(414, "uri_too_long", "the URI is longer than 8 KiB");
+  std::size_t headerBytes = 0;
+  for (const auto& [name, value] : incoming.headers)
+    headerBytes += name.size() + value.size() + 4;  // ": " CRLF
+  if (headerBytes > kMaxHeaderBytes) {
+    throw HttpError(431, "headers_too_large", "the request headers are larger than 64 KiB");
+  }
   const auto queryAt = incoming.uri.find('?');
   const std::string_view rawPath = std::string_view(incoming.uri).substr(0, queryAt);
   const std::string rawQuery = queryAt == std::string::npos ? std::string() : incoming.uri.substr(queryAt + 1);
@@ -172,14 +196,17 @@ Response HttpPipeline::process(IncomingRequest& incoming, Context& ctx) {
     }
     if (incoming.body->declaredLength().value_or(0) > server_.maxBodyBytes) {
       ctx.closeConnection = true;
-      throw HttpError(413, "payload_too_large", "the body is larger than " + std::to_string(server_.maxBodyBytes) + " bytes");
+      throw HttpError(413, "payload_too_large",
+                      "the body is larger than " + std::to_string(server_.maxBodyBytes) + " bytes");
     }
     auto read = incoming.body->readAtMost(server_.maxBodyBytes);
     if (!read) {
       ctx.closeConnection = true;
-      throw HttpError(413, "payload_too_large", "the body is larger than " + std::to_string(server_.maxBodyBytes) + " bytes");
+      throw HttpError(413, "payload_too_large",
+                      "the body is larger than " + std::to_string(server_.maxBodyBytes) + " bytes");
     }
     body = std::move(*read);
+    ctx.bodyRead = true;
   }
   if (Clock::now() - ctx.start > server_.requestTimeout) {
     ctx.closeConnection = true;
@@ -248,8 +275,10 @@ void HttpPipeline::record(const Context& ctx, const Outcome& outcome, double sec
   line += ",\"correlationId\":";
   obs::appendJsonString(line, ctx.correlationId);
   line += ",\"userId\":";
-  if (ctx.userId.empty()) line += "null";
-  else obs::appendJsonString(line, ctx.userId);
+  if (ctx.userId.empty())
+    line += "null";
+  else
+    obs::appendJsonString(line, ctx.userId);
   line += '}';
   logger_.writeLine(line);
 }
@@ -282,7 +311,8 @@ obs::Histogram& HttpPipeline::durationHistogram(const std::string& route, const 
 
 std::string errorBody(const HttpError& error, std::string_view correlationId) {
   nlohmann::json details = nlohmann::json::array();
-  for (const auto& d : error.details()) details.push_back({{"field", d.field}, {"message", d.message}});
+  for (const auto& d : error.details())
+    details.push_back({{"field", d.field}, {"message", d.message}});
   const nlohmann::json body = {{"error",
                                 {{"code", error.code()},
                                  {"message", error.what()},

@@ -51,14 +51,16 @@ class PipelineHandler final : public Poco::Net::HTTPRequestHandler {
     incoming.uri = request.getURI();
     incoming.remoteAddress = request.clientAddress().host().toString();
     incoming.headers.reserve(request.size());
-    for (const auto& [name, value] : request) incoming.headers.emplace_back(name, value);
+    for (const auto& [name, value] : request)
+      incoming.headers.emplace_back(name, value);
     PocoBody body(request);
     incoming.body = &body;
 
     Outcome outcome = pipeline_.handle(incoming);
     const Response& r = outcome.response;
     response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(r.status()));
-    for (const auto& [name, value] : r.headers()) response.set(name, value);
+    for (const auto& [name, value] : r.headers())
+      response.set(name, value);
     if (outcome.closeConnection) response.setKeepAlive(false);
     if (r.status() == 204 || r.status() == 304) {
       response.send();
@@ -117,13 +119,17 @@ void HttpServer::start() {
   params->setTimeout(Poco::Timespan(config_.readTimeout.count() * 1000));
   params->setServerName("monti");
   server_ = std::make_unique<Poco::Net::HTTPServer>(new PipelineFactory(pipeline_), *threads_, socket, params);
+  listener_ = std::make_unique<Poco::Net::ServerSocket>(socket);
   server_->start();
 }
 
 void HttpServer::drainAndStop(std::chrono::milliseconds timeout) {
   if (!server_) return;
   pipeline_.setDraining(true);
-  // Stops accepting; connections finish the request they are on, then close (keep-alive ends).
+  // Poco's stop leaves the listening socket open (and its acceptor takes up to 250 ms to notice): close it
+  // first so new clients are refused at once instead of left hanging.
+  listener_->close();
+  // Stops the acceptor; connections finish the request they are on, then close (keep-alive ends).
   server_->stopAll(false);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (server_->currentConnections() > 0 && std::chrono::steady_clock::now() < deadline) {

@@ -10,7 +10,8 @@ namespace Poco {
 class ThreadPool;
 namespace Net {
 class HTTPServer;
-}
+class ServerSocket;
+}  // namespace Net
 }  // namespace Poco
 
 namespace monti::http {
@@ -35,6 +36,7 @@ class HttpServer {
   HttpPipeline& pipeline_;
   std::unique_ptr<Poco::ThreadPool> threads_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<Poco::Net::ServerSocket> listener_;  // a handle on the server's socket, to close it on drain
   std::uint16_t port_ = 0;
 };
 

@@ -60,7 +60,8 @@ void Router::add(Route route) {
     throw RegistrationError("route " + where + ": unsupported method");
   }
   if (route.permission.empty()) {
-    throw RegistrationError("route " + where + ": no permission declared (use a permission, \"public\" or "
+    throw RegistrationError("route " + where +
+                            ": no permission declared (use a permission, \"public\" or "
                             "\"authenticated\")");
   }
   if (!route.handler) throw RegistrationError("route " + where + ": no handler");
@@ -71,17 +72,19 @@ void Router::add(Route route) {
   for (auto segment : splitPath(route.pattern)) {
     if (segment.front() == ':') {
       const auto name = segment.substr(1);
-      if (!validParamName(name)) throw RegistrationError("route " + where + ": bad parameter name \"" + std::string(segment) + "\"");
+      if (!validParamName(name))
+        throw RegistrationError("route " + where + ": bad parameter name \"" + std::string(segment) + "\"");
       if (!node->param) {
         node->param = std::make_unique<Node>();
         node->param->paramName = std::string(name);
       } else if (node->param->paramName != name) {
-        throw RegistrationError("route " + where + ": parameter \":" + std::string(name) + "\" conflicts with \":" +
-                                node->param->paramName + "\" at the same position");
+        throw RegistrationError("route " + where + ": parameter \":" + std::string(name) +
+                                "\" conflicts with \":" + node->param->paramName + "\" at the same position");
       }
       node = node->param.get();
     } else {
-      if (!validStaticSegment(segment)) throw RegistrationError("route " + where + ": bad segment \"" + std::string(segment) + "\"");
+      if (!validStaticSegment(segment))
+        throw RegistrationError("route " + where + ": bad segment \"" + std::string(segment) + "\"");
       auto it = node->children.find(segment);
       if (it == node->children.end()) it = node->children.emplace(std::string(segment), std::make_unique<Node>()).first;
       node = it->second.get();
@@ -89,7 +92,8 @@ void Router::add(Route route) {
   }
   if (node->byMethod.count(route.method) != 0) {
     const Route* existing = node->byMethod.at(route.method);
-    throw RegistrationError("route " + where + ": already registered as " + existing->pattern + " by " + existing->owner);
+    throw RegistrationError("route " + where + ": already registered as " + existing->pattern + " by " +
+                            existing->owner);
   }
   routes_.push_back(std::make_unique<Route>(std::move(route)));
   node->byMethod.emplace(routes_.back()->method, routes_.back().get());
@@ -132,14 +136,16 @@ RouteMatch Router::match(std::string_view method, std::string_view path) const {
   Request::Pairs ignored;
   const Node* node = find(root_.get(), segments, 0, std::string_view{}, ignored);
   if (node == nullptr) return result;
-  for (const auto& [m, route] : node->byMethod) result.allowedMethods.push_back(m);
+  for (const auto& [m, route] : node->byMethod)
+    result.allowedMethods.push_back(m);
   return result;
 }
 
 std::vector<const Route*> Router::routes() const {
   std::vector<const Route*> all;
   all.reserve(routes_.size());
-  for (const auto& r : routes_) all.push_back(r.get());
+  for (const auto& r : routes_)
+    all.push_back(r.get());
   return all;
 }
 

@@ -1,5 +1,7 @@
 #include "obs/DependencyProbes.hpp"
 
+#include "obs/Redact.hpp"
+
 #include <hiredis/hiredis.h>
 #include <libpq-fe.h>
 
@@ -43,7 +45,7 @@ RedisAddress parseRedisUrl(const std::string& url) {
     rest = rest.substr(0, slash);
   }
   if (const auto colon = rest.rfind(':'); colon != std::string_view::npos) {
-    address.port = parsePort(rest.substr(colon + 1), "");
+    address.port = parsePort(rest.substr(colon + 1), redactSecrets(url));
     rest = rest.substr(0, colon);
   }
   if (rest.empty()) throw std::invalid_argument("no host in Redis URL");
@@ -57,10 +59,14 @@ HealthRegistry::Probe postgresProbe(std::string url) {
     const char* keywords[] = {"dbname", "connect_timeout", nullptr};
     const char* values[] = {url.c_str(), "2", nullptr};
     switch (PQpingParams(keywords, values, 1)) {
-      case PQPING_OK: return {CheckStatus::up, std::nullopt, nlohmann::json::object()};
-      case PQPING_REJECT: return {CheckStatus::down, "the server is not accepting connections", nlohmann::json::object()};
-      case PQPING_NO_RESPONSE: return {CheckStatus::down, "no response from the server", nlohmann::json::object()};
-      default: return {CheckStatus::down, "the connection settings are invalid", nlohmann::json::object()};
+      case PQPING_OK:
+        return {CheckStatus::up, std::nullopt, nlohmann::json::object()};
+      case PQPING_REJECT:
+        return {CheckStatus::down, "the server is not accepting connections", nlohmann::json::object()};
+      case PQPING_NO_RESPONSE:
+        return {CheckStatus::down, "no response from the server", nlohmann::json::object()};
+      default:
+        return {CheckStatus::down, "the connection settings are invalid", nlohmann::json::object()};
     }
   };
 }
@@ -78,12 +84,14 @@ HealthRegistry::Probe redisProbe(std::string url, std::string password) {
     redisSetTimeout(ctx.get(), timeout);
     const std::string& secret = address.password.empty() ? password : address.password;
     auto command = [&](const char* format, const char* arg) {
-      auto* raw = static_cast<redisReply*>(arg ? redisCommand(ctx.get(), format, arg) : redisCommand(ctx.get(), format));
+      auto* raw =
+          static_cast<redisReply*>(arg ? redisCommand(ctx.get(), format, arg) : redisCommand(ctx.get(), format));
       return std::unique_ptr<redisReply, void (*)(void*)>(raw, freeReplyObject);
     };
     if (!secret.empty()) {
       auto reply = command("AUTH %s", secret.c_str());
-      if (!reply || reply->type == REDIS_REPLY_ERROR) return {CheckStatus::down, "authentication failed", {{"mode", "redis"}}};
+      if (!reply || reply->type == REDIS_REPLY_ERROR)
+        return {CheckStatus::down, "authentication failed", {{"mode", "redis"}}};
     }
     auto reply = command("PING", nullptr);
     if (!reply || reply->type == REDIS_REPLY_ERROR) {

@@ -36,7 +36,9 @@ std::pair<nlohmann::json, bool> HealthRegistry::report(const std::string& podId,
   }
   const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - startedAt);
   nlohmann::json body = {
-      {"status", unhealthy ? "unhealthy" : degraded ? "degraded" : "healthy"},
+      {"status", unhealthy  ? "unhealthy"
+                 : degraded ? "degraded"
+                            : "healthy"},
       {"podId", podId},
       {"version", version},
       {"uptimeSeconds", uptime.count()},
@@ -47,9 +49,12 @@ std::pair<nlohmann::json, bool> HealthRegistry::report(const std::string& podId,
 
 const char* statusName(CheckStatus status) noexcept {
   switch (status) {
-    case CheckStatus::up: return "up";
-    case CheckStatus::down: return "down";
-    case CheckStatus::disabled: return "disabled";
+    case CheckStatus::up:
+      return "up";
+    case CheckStatus::down:
+      return "down";
+    case CheckStatus::disabled:
+      return "disabled";
   }
   return "down";
 }

@@ -16,7 +16,7 @@ enum class CheckStatus { up, down, disabled };
 /// The outcome of probing one dependency.
 struct CheckResult {
   CheckStatus status = CheckStatus::up;
-  std::optional<std::string> error;  ///< why it is down; never contains secrets
+  std::optional<std::string> error;                 ///< why it is down; never contains secrets
   nlohmann::json extra = nlohmann::json::object();  ///< e.g. {"mode":"in-process"}
 };
 

@@ -1,5 +1,6 @@
 #include "obs/PrometheusRegistry.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <stdexcept>
 
@@ -23,8 +24,28 @@ const char* kindName(int kind) {
 std::string formatNumber(double v) {
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.17g", v);
-  return buffer;
+  // Shortest form that reads back exactly: 0.1, not 0.10000000000000001.
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
+  return {buffer, result.ptr};
+}
+
+std::string escapeHelp(std::string_view help) {
+  std::string out;
+  for (char c : help) {
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
+  }
+  return out;
+}
+
+// Appends one sample line: name + suffix + labels + ' ' + value.
+void appendSample(std::string& out, std::string_view name, std::string_view suffix, std::string_view labels,
+                  std::string_view value) {
+  out.append(name).append(suffix).append(labels).append(" ").append(value).append("\n");
 }
 
 // Inserts `le` into an already-rendered label set.
@@ -44,10 +65,14 @@ std::string renderLabels(const Labels& labels) {
     out += key;
     out += "=\"";
     for (char c : value) {
-      if (c == '\\') out += "\\\\";
-      else if (c == '"') out += "\\\"";
-      else if (c == '\n') out += "\\n";
-      else out += c;
+      if (c == '\\')
+        out += "\\\\";
+      else if (c == '"')
+        out += "\\\"";
+      else if (c == '\n')
+        out += "\\n";
+      else
+        out += c;
     }
     out += '"';
   }
@@ -97,12 +122,13 @@ std::string PrometheusRegistry::render() const {
   std::string out;
   out.reserve(4096);
   for (const auto& [name, fam] : families_) {
-    out += "# HELP " + name + " " + fam.help + "\n# TYPE " + name + " " + kindName(static_cast<int>(fam.kind)) + "\n";
+    out.append("# HELP ").append(name).append(" ").append(escapeHelp(fam.help)).append("\n");
+    out.append("# TYPE ").append(name).append(" ").append(kindName(static_cast<int>(fam.kind))).append("\n");
     for (const auto& [labels, instrument] : fam.series) {
       if (const auto* c = std::get_if<std::unique_ptr<Counter>>(&instrument)) {
-        out += name + labels + " " + std::to_string((*c)->value()) + "\n";
+        appendSample(out, name, "", labels, std::to_string((*c)->value()));
       } else if (const auto* g = std::get_if<std::unique_ptr<Gauge>>(&instrument)) {
-        out += name + labels + " " + std::to_string((*g)->value()) + "\n";
+        appendSample(out, name, "", labels, std::to_string((*g)->value()));
       } else {
         const auto& h = *std::get<std::unique_ptr<Histogram>>(instrument);
         std::uint64_t cumulative = 0;
@@ -110,10 +136,10 @@ std::string PrometheusRegistry::render() const {
         for (std::size_t i = 0; i <= bounds.size(); ++i) {
           cumulative += h.bucketCount(i);
           const std::string le = i < bounds.size() ? formatNumber(bounds[i]) : "+Inf";
-          out += name + "_bucket" + withLe(labels, le) + " " + std::to_string(cumulative) + "\n";
+          appendSample(out, name, "_bucket", withLe(labels, le), std::to_string(cumulative));
         }
-        out += name + "_sum" + labels + " " + formatNumber(h.sum()) + "\n";
-        out += name + "_count" + labels + " " + std::to_string(h.count()) + "\n";
+        appendSample(out, name, "_sum", labels, formatNumber(h.sum()));
+        appendSample(out, name, "_count", labels, std::to_string(h.count()));
       }
     }
   }
@@ -129,7 +155,8 @@ Histogram::Histogram(std::vector<double> upperBounds)
 
 void Histogram::observe(double value) noexcept {
   std::size_t i = 0;
-  while (i < bounds_.size() && value > bounds_[i]) ++i;
+  while (i < bounds_.size() && value > bounds_[i])
+    ++i;
   counts_[i].fetch_add(1, std::memory_order_relaxed);
   count_.fetch_add(1, std::memory_order_relaxed);
   if (value > 0) sumNanos_.fetch_add(static_cast<std::uint64_t>(value * 1e9), std::memory_order_relaxed);

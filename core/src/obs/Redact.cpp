@@ -43,7 +43,8 @@ std::string redactSecrets(std::string_view text) {
       if (startsWithIgnoringCase(text, i, key)) {
         out.append(text.substr(i, key.size())).append("****");
         i += key.size();
-        while (i < text.size() && !stopsValue(text[i])) ++i;
+        while (i < text.size() && !stopsValue(text[i]))
+          ++i;
         masked = true;
         break;
       }

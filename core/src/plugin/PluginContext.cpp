@@ -79,7 +79,8 @@ void PluginContext::declare(std::string_view name, std::string_view description)
   auto& events = services_.catalog.events;
   auto it = std::find_if(events.begin(), events.end(), [&](const EventDecl& e) { return e.name == name; });
   if (it != events.end()) {
-    throw RegistrationError("plugin " + name_ + ": event " + std::string(name) + " is already declared by " + it->owner);
+    throw RegistrationError("plugin " + name_ + ": event " + std::string(name) + " is already declared by " +
+                            it->owner);
   }
   events.push_back(EventDecl{std::string(name), std::string(description), name_});
 }
@@ -89,7 +90,8 @@ void PluginContext::module(std::string_view name, std::vector<std::pair<std::str
   if (!matches(name, identifierPattern()) || name == "monti") {
     throw RegistrationError("plugin " + name_ + ": Lua module name \"" + std::string(name) + "\" is not allowed");
   }
-  if (functions.empty()) throw RegistrationError("plugin " + name_ + ": Lua module " + std::string(name) + " has no functions");
+  if (functions.empty())
+    throw RegistrationError("plugin " + name_ + ": Lua module " + std::string(name) + " has no functions");
   for (const auto& [fn, impl] : functions) {
     if (!matches(fn, identifierPattern()) || !impl) {
       throw RegistrationError("plugin " + name_ + ": Lua function " + std::string(name) + "." + fn + " is malformed");

@@ -52,7 +52,8 @@ class PluginContext final : public Context,
   void seal() noexcept { sealed_ = true; }
 
  private:
-  void add(std::string_view method, std::string_view pattern, http::Handler handler, http::RouteOptions options) override;
+  void add(std::string_view method, std::string_view pattern, http::Handler handler,
+           http::RouteOptions options) override;
   void room(std::string_view pattern, realtime::JoinRule mayJoin) override;
   void declare(std::string_view name, std::string_view description) override;
   void module(std::string_view name, std::vector<std::pair<std::string, hooks::LuaFunction>> functions) override;

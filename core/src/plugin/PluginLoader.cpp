@@ -18,8 +18,7 @@ std::string describe(const std::string& name, const std::filesystem::path& file)
 
 }  // namespace
 
-SharedLibrary::SharedLibrary(const std::filesystem::path& file)
-    : handle_(dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL)) {
+SharedLibrary::SharedLibrary(const std::filesystem::path& file) : handle_(dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL)) {
   if (handle_ == nullptr) {
     const char* why = dlerror();
     throw PluginError(why != nullptr ? why : "dlopen failed");
@@ -60,7 +59,8 @@ LoadedPlugin PluginLoader::open(const std::string& name) const {
   }
   if (info->create == nullptr || info->destroy == nullptr) throw PluginError(who + ": no create/destroy function");
   loaded.version = info->version != nullptr ? info->version : "";
-  for (const char* const* dep = info->dependsOn; dep != nullptr && *dep != nullptr; ++dep) loaded.dependsOn.emplace_back(*dep);
+  for (const char* const* dep = info->dependsOn; dep != nullptr && *dep != nullptr; ++dep)
+    loaded.dependsOn.emplace_back(*dep);
   Plugin* instance = info->create();
   if (instance == nullptr) throw PluginError(who + ": create() failed");
   loaded.instance = std::unique_ptr<Plugin, void (*)(Plugin*) noexcept>(instance, info->destroy);
@@ -91,7 +91,8 @@ std::vector<LoadedPlugin> PluginLoader::load(const std::vector<std::string>& ena
     done.insert(name);
     ordered.push_back(std::move(plugin));
   };
-  for (const auto& name : enabled) visit(name);
+  for (const auto& name : enabled)
+    visit(name);
   return ordered;
 }
 

@@ -45,7 +45,8 @@ bool parseField(std::string_view text, int lo, int hi, std::bitset<N>& bits, std
       throw std::invalid_argument("cron " + std::string(field) + ": \"" + std::string(item) + "\" is outside " +
                                   std::to_string(lo) + ".." + std::to_string(hi));
     }
-    for (int v = from; v <= to; v += step) bits.set(static_cast<std::size_t>(v));
+    for (int v = from; v <= to; v += step)
+      bits.set(static_cast<std::size_t>(v));
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);
   }
@@ -58,13 +59,16 @@ CronExpression CronExpression::parse(std::string_view text) {
   std::vector<std::string_view> fields;
   std::size_t i = 0;
   while (i < text.size()) {
-    while (i < text.size() && text[i] == ' ') ++i;
+    while (i < text.size() && text[i] == ' ')
+      ++i;
     const auto start = i;
-    while (i < text.size() && text[i] != ' ') ++i;
+    while (i < text.size() && text[i] != ' ')
+      ++i;
     if (i > start) fields.push_back(text.substr(start, i - start));
   }
   if (fields.size() != 5) {
-    throw std::invalid_argument("cron \"" + std::string(text) + "\": expected 5 fields (minute hour day month weekday)");
+    throw std::invalid_argument("cron \"" + std::string(text) +
+                                "\": expected 5 fields (minute hour day month weekday)");
   }
   CronExpression c;
   c.text_ = std::string(text);
@@ -74,7 +78,8 @@ CronExpression CronExpression::parse(std::string_view text) {
   parseField(fields[3], 1, 12, c.months_, "month");
   std::bitset<8> weekdays;
   c.anyWeekday_ = parseField(fields[4], 0, 7, weekdays, "day-of-week");
-  for (std::size_t d = 0; d < 7; ++d) c.weekdays_[d] = weekdays[d] || (d == 0 && weekdays[7]);  // 7 is Sunday too
+  for (std::size_t d = 0; d < 7; ++d)
+    c.weekdays_[d] = weekdays[d] || (d == 0 && weekdays[7]);  // 7 is Sunday too
   return c;
 }
 
@@ -86,12 +91,12 @@ std::chrono::system_clock::time_point CronExpression::next(std::chrono::system_c
     const std::time_t tt = system_clock::to_time_t(t);
     std::tm tm{};
     gmtime_r(&tt, &tm);
-    const bool dayOk = anyDay_ && anyWeekday_   ? true
-                       : anyDay_               ? weekdays_[static_cast<std::size_t>(tm.tm_wday)]
-                       : anyWeekday_           ? days_[static_cast<std::size_t>(tm.tm_mday)]
-                                               : days_[static_cast<std::size_t>(tm.tm_mday)] ||
-                                       weekdays_[static_cast<std::size_t>(tm.tm_wday)];  // cron's OR rule
-    if (!months_[static_cast<std::size_t>(tm.tm_mon + 1)] || !dayOk) {
+    const bool dayOk = anyDay_ && anyWeekday_ ? true
+                       : anyDay_              ? weekdays_[static_cast<std::size_t>(tm.tm_wday)]
+                       : anyWeekday_          ? days_[static_cast<std::size_t>(tm.tm_mday)]
+                                              : days_[static_cast<std::size_t>(tm.tm_mday)] ||
+                                           weekdays_[static_cast<std::size_t>(tm.tm_wday)];  // cron's OR rule
+    if (!months_[static_cast<std::size_t>(tm.tm_mon) + 1] || !dayOk) {
       t = floor<days>(t) + days(1);
       continue;
     }

@@ -8,9 +8,9 @@ namespace monti::auth {
 
 /// An authenticated user or API key. Immutable once a request carries it.
 struct Principal {
-  std::string id;        ///< user id (decimal) or "apikey:<id>"
+  std::string id;  ///< user id (decimal) or "apikey:<id>"
   std::string username;
-  std::string role;      ///< admin | cs | viewer | service
+  std::string role;  ///< admin | cs | viewer | service
   std::string tenant;
   std::vector<std::string> departments;  ///< empty: every department of the tenant
   std::vector<std::string> locations;    ///< empty: every location of the tenant

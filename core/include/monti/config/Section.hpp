@@ -10,14 +10,14 @@
 namespace monti::config {
 
 struct KeyInfo {
-  std::string_view help;         ///< one line for docs and `monti config check`
-  std::string_view env = {};     ///< an extra environment variable name (e.g. CACHE_TTL_AGENTS)
-  bool secret = false;           ///< masked in `monti config check` and never logged
+  std::string_view help;      ///< one line for docs and `monti config check`
+  std::string_view env = {};  ///< used instead of MONTI_<SECTION>_<KEY> (e.g. CACHE_TTL_AGENTS)
+  bool secret = false;        ///< masked in `monti config check` and never logged
   /// For duration keys: what a bare number counts (the seeds use milliseconds, CACHE_TTL_* seconds).
   std::chrono::milliseconds bareNumberUnit{1};
 };
 
-/// Values come from the environment (MONTI_<SECTION>_<KEY>, or `env`), then the file, then the default.
+/// Values come from the environment (MONTI_<SECTION>_<KEY>, or `env` when given), then the file, then the default.
 /// Every getter throws monti::config::ConfigError naming the key when the value is invalid.
 class Section {
  public:

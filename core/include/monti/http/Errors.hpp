@@ -23,7 +23,10 @@ class HttpError : public std::runtime_error {
   const std::vector<FieldError>& details() const noexcept { return details_; }
   /// Seconds for a Retry-After header; 0 means none.
   std::chrono::seconds retryAfter() const noexcept { return retryAfter_; }
-  HttpError& withRetryAfter(std::chrono::seconds s) noexcept { retryAfter_ = s; return *this; }
+  HttpError& withRetryAfter(std::chrono::seconds s) noexcept {
+    retryAfter_ = s;
+    return *this;
+  }
 
  private:
   int status_;

@@ -24,7 +24,10 @@ class Response {
   const std::string& contentType() const noexcept { return contentType_; }
   const std::vector<std::pair<std::string, std::string>>& headers() const noexcept { return headers_; }
 
-  Response& setStatus(int status) noexcept { status_ = status; return *this; }
+  Response& setStatus(int status) noexcept {
+    status_ = status;
+    return *this;
+  }
   Response& setHeader(std::string name, std::string value);
 
  private:

@@ -5,14 +5,31 @@
 
 namespace monti {
 
-namespace http { class RouteRegistry; }
-namespace realtime { class RoomRegistry; }
-namespace events { class EventRegistry; }
-namespace hooks { class LuaModuleRegistry; }
-namespace sched { class JobRegistry; }
-namespace data { class MigrationRegistry; }
-namespace config { class Section; }
-namespace obs { class MetricsRegistry; class Logger; }
+namespace http {
+class RouteRegistry;
+}
+namespace realtime {
+class RoomRegistry;
+}
+namespace events {
+class EventRegistry;
+}
+namespace hooks {
+class LuaModuleRegistry;
+}
+namespace sched {
+class JobRegistry;
+}
+namespace data {
+class MigrationRegistry;
+}
+namespace config {
+class Section;
+}
+namespace obs {
+class MetricsRegistry;
+class Logger;
+}  // namespace obs
 
 /// Handed to Plugin::registerWith. Registries accept declarations only while registerWith runs; a
 /// declaration after it returns throws monti::RegistrationError.
