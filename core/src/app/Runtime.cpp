@@ -10,7 +10,6 @@
 #include <Poco/Process.h>
 
 #include <fstream>
-#include <ranges>
 
 namespace monti::app {
 namespace {
@@ -149,9 +148,10 @@ void Runtime::stop() noexcept {
     server_->drainAndStop(config_.server.drainTimeout);
     server_.reset();
   }
-  for (auto* plugin : std::ranges::reverse_view(started_)) {
-    plugin->instance->stop();
-    logger_.info("plugin stopped", {{"plugin", plugin->name}});
+  // An index loop: clang-tidy 14 cannot parse libstdc++ 12's ranges::reverse_view.
+  for (std::size_t i = started_.size(); i-- > 0;) {
+    started_[i]->instance->stop();
+    logger_.info("plugin stopped", {{"plugin", started_[i]->name}});
   }
   started_.clear();
 }

@@ -38,13 +38,13 @@ std::optional<RawValue> ConfigSection::declare(std::string_view key, std::string
   return store_.declare(spec);
 }
 
-std::string ConfigSection::string(std::string_view key, std::string_view fallback, KeyInfo info) {
+std::string ConfigSection::string(std::string_view key, std::string_view fallback, const KeyInfo& info) {
   auto raw = declare(key, "string", std::string(fallback), info);
   return raw ? raw->value : std::string(fallback);
 }
 
 std::string ConfigSection::choice(std::string_view key, std::string_view fallback,
-                                  const std::vector<std::string>& allowed, KeyInfo info) {
+                                  const std::vector<std::string>& allowed, const KeyInfo& info) {
   std::string expected;
   for (const auto& a : allowed)
     expected += (expected.empty() ? "" : ", ") + a;
@@ -61,24 +61,24 @@ std::string ConfigSection::choice(std::string_view key, std::string_view fallbac
 }
 
 std::int64_t ConfigSection::integer(std::string_view key, std::int64_t fallback, std::int64_t min, std::int64_t max,
-                                    KeyInfo info) {
+                                    const KeyInfo& info) {
   auto raw =
       declare(key, "integer " + std::to_string(min) + ".." + std::to_string(max), std::to_string(fallback), info);
   return raw ? parseInteger(name_ + "." + std::string(key), *raw, min, max) : fallback;
 }
 
-bool ConfigSection::boolean(std::string_view key, bool fallback, KeyInfo info) {
+bool ConfigSection::boolean(std::string_view key, bool fallback, const KeyInfo& info) {
   auto raw = declare(key, "boolean", fallback ? "true" : "false", info);
   return raw ? parseBoolean(name_ + "." + std::string(key), *raw) : fallback;
 }
 
 std::chrono::milliseconds ConfigSection::duration(std::string_view key, std::chrono::milliseconds fallback,
-                                                  KeyInfo info) {
+                                                  const KeyInfo& info) {
   auto raw = declare(key, "duration", formatDuration(fallback), info);
   return raw ? parseDuration(name_ + "." + std::string(key), *raw, info.bareNumberUnit) : fallback;
 }
 
-std::vector<std::string> ConfigSection::list(std::string_view key, std::string_view fallback, KeyInfo info) {
+std::vector<std::string> ConfigSection::list(std::string_view key, std::string_view fallback, const KeyInfo& info) {
   auto raw = declare(key, "comma list", std::string(fallback), info);
   return splitList(raw ? raw->value : fallback);
 }

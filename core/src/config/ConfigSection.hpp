@@ -11,16 +11,17 @@ class ConfigSection final : public Section {
  public:
   ConfigSection(ConfigStore& store, std::string name);
 
-  std::string string(std::string_view key, std::string_view fallback, KeyInfo info) override;
+  std::string string(std::string_view key, std::string_view fallback, const KeyInfo& info) override;
   std::int64_t integer(std::string_view key, std::int64_t fallback, std::int64_t min, std::int64_t max,
-                       KeyInfo info) override;
-  bool boolean(std::string_view key, bool fallback, KeyInfo info) override;
-  std::chrono::milliseconds duration(std::string_view key, std::chrono::milliseconds fallback, KeyInfo info) override;
-  std::vector<std::string> list(std::string_view key, std::string_view fallback, KeyInfo info) override;
+                       const KeyInfo& info) override;
+  bool boolean(std::string_view key, bool fallback, const KeyInfo& info) override;
+  std::chrono::milliseconds duration(std::string_view key, std::chrono::milliseconds fallback,
+                                     const KeyInfo& info) override;
+  std::vector<std::string> list(std::string_view key, std::string_view fallback, const KeyInfo& info) override;
 
   /// A string that must be one of `allowed` (compared ignoring case); returns the entry of `allowed`.
   std::string choice(std::string_view key, std::string_view fallback, const std::vector<std::string>& allowed,
-                     KeyInfo info);
+                     const KeyInfo& info);
 
   const std::string& name() const noexcept { return name_; }
 

@@ -1,5 +1,6 @@
 #include "http/HttpPipeline.hpp"
 
+#include "http/Headers.hpp"
 #include "obs/Redact.hpp"
 
 #include <monti/http/Errors.hpp>
@@ -18,16 +19,6 @@ constexpr std::size_t kMaxHeaderBytes = std::size_t{64} * 1024;
 constexpr std::string_view kApiPrefix = "/api";
 constexpr std::string_view kCanonicalPrefix = "/api/v1";
 constexpr std::string_view kSupportedVersions = "v1";
-
-const std::string* findHeader(const Request::Pairs& headers, std::string_view name) {
-  for (const auto& [n, v] : headers) {
-    if (n.size() == name.size() && std::equal(n.begin(), n.end(), name.begin(),
-                                              [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-      return &v;
-    }
-  }
-  return nullptr;
-}
 
 bool isJsonContentType(std::string_view type) {
   type = type.substr(0, type.find(';'));

@@ -1,9 +1,8 @@
 #include <monti/http/Errors.hpp>
 #include <monti/http/Request.hpp>
 
+#include "http/Headers.hpp"
 #include "http/PercentDecode.hpp"
-
-#include <strings.h>
 
 namespace monti::http {
 
@@ -19,10 +18,8 @@ Request::Request(std::string method, std::string path, std::string rawQuery, Pai
       deadline_(deadline) {}
 
 std::optional<std::string_view> Request::header(std::string_view name) const {
-  for (const auto& [n, v] : headers_) {
-    if (n.size() == name.size() && strncasecmp(n.data(), name.data(), n.size()) == 0) return std::string_view(v);
-  }
-  return std::nullopt;
+  const std::string* value = findHeader(headers_, name);
+  return value ? std::optional<std::string_view>(*value) : std::nullopt;
 }
 
 std::optional<std::string> Request::query(std::string_view name) const {

@@ -33,6 +33,7 @@ void JsonLogger::log(LogLevel level, std::string_view message, const nlohmann::j
 
 void JsonLogger::writeLine(std::string_view line) {
   std::lock_guard lock(mutex_);
+  // cppcheck-suppress invalidLifetime ; false positive of cppcheck 2.10 on a string_view parameter
   std::fwrite(line.data(), 1, line.size(), out_);
   std::fputc('\n', out_);
   std::fflush(out_);

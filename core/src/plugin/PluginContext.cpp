@@ -31,7 +31,7 @@ const std::regex& roomPattern() {
 
 }  // namespace
 
-PluginContext::PluginContext(std::string pluginName, std::filesystem::path resourceDir, Services services)
+PluginContext::PluginContext(std::string pluginName, std::filesystem::path resourceDir, const Services& services)
     : name_(std::move(pluginName)),
       resourceDir_(std::move(resourceDir)),
       services_(services),

@@ -35,7 +35,7 @@ class PluginContext final : public Context,
     obs::Logger& logger;
   };
 
-  PluginContext(std::string pluginName, std::filesystem::path resourceDir, Services services);
+  PluginContext(std::string pluginName, std::filesystem::path resourceDir, const Services& services);
 
   std::string_view pluginName() const override { return name_; }
   http::RouteRegistry& routes() override { return *this; }

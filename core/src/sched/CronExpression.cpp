@@ -86,8 +86,10 @@ CronExpression CronExpression::parse(std::string_view text) {
 std::chrono::system_clock::time_point CronExpression::next(std::chrono::system_clock::time_point after) const {
   using namespace std::chrono;
   auto t = floor<minutes>(after) + minutes(1);
-  // Five years of minutes bounds the search; a valid expression (e.g. Feb 29) matches well within it.
-  for (int guard = 0; guard < 5 * 366 * 24 * 60; ++guard) {
+  // Five years bound the search: any satisfiable expression (Feb 29 included) matches within them, and the
+  // bound keeps the time arithmetic far from overflow.
+  const auto limit = t + days(5 * 366);
+  while (t < limit) {
     const std::time_t tt = system_clock::to_time_t(t);
     std::tm tm{};
     gmtime_r(&tt, &tm);

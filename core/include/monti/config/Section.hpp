@@ -22,15 +22,15 @@ struct KeyInfo {
 class Section {
  public:
   virtual ~Section() = default;
-  virtual std::string string(std::string_view key, std::string_view fallback, KeyInfo info) = 0;
+  virtual std::string string(std::string_view key, std::string_view fallback, const KeyInfo& info) = 0;
   virtual std::int64_t integer(std::string_view key, std::int64_t fallback, std::int64_t min, std::int64_t max,
-                               KeyInfo info) = 0;
-  virtual bool boolean(std::string_view key, bool fallback, KeyInfo info) = 0;
+                               const KeyInfo& info) = 0;
+  virtual bool boolean(std::string_view key, bool fallback, const KeyInfo& info) = 0;
   /// "250ms", "30s", "5m", "24h", "7d", or a bare number of `info.bareNumberUnit` (default milliseconds).
   virtual std::chrono::milliseconds duration(std::string_view key, std::chrono::milliseconds fallback,
-                                             KeyInfo info) = 0;
+                                             const KeyInfo& info) = 0;
   /// A comma-separated list; blanks around items are dropped.
-  virtual std::vector<std::string> list(std::string_view key, std::string_view fallback, KeyInfo info) = 0;
+  virtual std::vector<std::string> list(std::string_view key, std::string_view fallback, const KeyInfo& info) = 0;
 };
 
 }  // namespace monti::config
