@@ -3,6 +3,7 @@
 #
 #   port=$(monti_free_port 5433)            # 5433 if free, else any free port
 #   monti_pg_start DIR PORT test|persist    # sets MONTI_PG_URL (app role) and MONTI_PG_ADMIN_URL
+#                                           # (shell variables, not exported: monti refuses unknown MONTI_*)
 #   monti_redis_start DIR PORT test|persist # sets MONTI_REDIS_URL
 #   monti_redis_stop DIR; monti_pg_stop DIR
 #
@@ -147,7 +148,6 @@ monti_pg_start() {
 
   MONTI_PG_URL="postgresql://$MONTI_PG_APP_ROLE:$password@127.0.0.1:$port/$MONTI_PG_DATABASE"
   MONTI_PG_ADMIN_URL="postgresql://$MONTI_PG_ADMIN_ROLE@/$MONTI_PG_DATABASE?host=$sock&port=$port"
-  export MONTI_PG_URL MONTI_PG_ADMIN_URL
 }
 
 # Creates (or repairs) the app role and its database. Idempotent, so an interrupted first run heals itself.
@@ -204,7 +204,6 @@ monti_redis_start() {
   fi
   echo "$port" >"$dir/redis.port"
   MONTI_REDIS_URL="redis://127.0.0.1:$port"
-  export MONTI_REDIS_URL
 }
 
 # Stops the Redis in DIR if it runs (SIGTERM: it saves first when persistence is on). Safe to call twice.
