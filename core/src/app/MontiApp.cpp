@@ -5,6 +5,7 @@
 #include "config/CoreConfig.hpp"
 #include "config/IniFile.hpp"
 #include "data/MigrationRunner.hpp"
+#include "data/PgConnection.hpp"
 #include "plugin/PluginLoader.hpp"
 
 #include <monti/config/ConfigError.hpp>
@@ -87,8 +88,11 @@ int guarded(Fn&& fn) {
   } catch (const data::MigrationError& e) {
     std::cerr << e.what() << "\n";
     return kFailure;
-  } catch (const data::PgError& e) {
+  } catch (const data::DatabaseError& e) {
     std::cerr << e.what() << "\n";
+    return kFailure;
+  } catch (const http::HttpError& e) {  // e.g. the database cannot be reached
+    std::cerr << (e.logDetail().empty() ? e.what() : e.logDetail()) << "\n";
     return kFailure;
   } catch (const RegistrationError& e) {
     std::cerr << "registration: " << e.what() << "\n";

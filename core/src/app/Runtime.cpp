@@ -39,21 +39,35 @@ Runtime::Runtime(config::ConfigStore& store, config::CoreConfig config, Paths pa
     : store_(store),
       config_(std::move(config)),
       paths_(std::move(paths)),
-      logger_(stdout, config_.logLevel, config_.podId) {
+      logger_(stdout, config_.logLevel, config_.podId),
+      kv_(kv::makeKeyValueServices(config_.redis.url, config_.redis.password, metrics_, logger_)) {
   health_.add("database", true, obs::postgresProbe(config_.database.url));
   health_.add("redis", false, obs::redisProbe(config_.redis.url, config_.redis.password));
+  if (!config_.database.url.empty()) {
+    const data::ConnectionOptions connection{std::chrono::seconds{2}, config_.database.statementTimeout};
+    const auto pool = [&](const std::string& url, const char* name) {
+      return data::PgPool::Settings{
+          url, name, config_.database.poolSize, config_.database.timeout, std::chrono::milliseconds{250}, connection};
+    };
+    std::optional<data::PgPool::Settings> replica;
+    if (!config_.database.readUrl.empty()) replica = pool(config_.database.readUrl, "replica");
+    database_ = std::make_unique<data::PgDatabase>(pool(config_.database.url, "primary"), std::move(replica), metrics_);
+    events_ = std::make_unique<events::EventService>(catalog_, *kv_.pubsub, logger_, metrics_);
+  }
 }
 
 Runtime::~Runtime() { stop(); }
 
 void Runtime::registerAll() {
   registerCoreRoutes();
+  registerCoreJobs();
   plugin::PluginLoader loader(paths_.pluginDir);
   plugins_ = loader.load(config_.plugins.enabled);
   for (auto& p : plugins_) {
     auto& ctx = *contexts_.emplace_back(std::make_unique<plugin::PluginContext>(
         p.name, paths_.pluginDir / p.name,
-        plugin::PluginContext::Services{router_, catalog_, store_, metrics_, logger_}));
+        plugin::PluginContext::Services{router_, catalog_, store_, metrics_, logger_, database_.get(), *kv_.cache,
+                                        events_.get()}));
     try {
       p.instance->registerWith(ctx);
     } catch (const std::exception& e) {
@@ -69,6 +83,22 @@ void Runtime::registerAll() {
     skip.push_back("plugin." + a.name + ".");
   store_.rejectUnknownFileKeys("", skip);
   store_.rejectUnknownEnvironment(config::bootstrapEnvironmentNames());
+}
+
+void Runtime::registerCoreJobs() {
+  if (!database_) return;  // both jobs clean up tables that only exist with a database
+  auto add = [this](std::string name, std::string_view cron, sched::Job job) {
+    catalog_.jobs.push_back(
+        plugin::JobDecl{std::move(name), std::nullopt, sched::CronExpression::parse(cron), std::move(job), "core"});
+  };
+  add("core.outbox-prune", "17 * * * *", [this] {
+    database_->exec("DELETE FROM event_outbox WHERE published_at < now() - $1::bigint * interval '1 millisecond'",
+                    {static_cast<std::int64_t>(config_.events.retention.count())});
+  });
+  add("core.job-runs-prune", "23 3 * * *", [this] {
+    database_->exec("DELETE FROM job_runs WHERE started_at < now() - $1::bigint * interval '1 millisecond'",
+                    {static_cast<std::int64_t>(config_.sched.historyRetention.count())});
+  });
 }
 
 void Runtime::registerCoreRoutes() {
@@ -97,6 +127,8 @@ void Runtime::registerCoreRoutes() {
   };
   add("GET", "/metrics", metrics);
   add("GET", "/api/v1/metrics", metrics);
+  router_.add(http::Route{"GET", "/api/v1/admin/jobs", "admin:jobs", "core",
+                          [this](const http::Request&) { return http::Response::json(scheduler_->describe()); }});
 }
 
 std::vector<data::MigrationSource> Runtime::migrationSources() const {
@@ -130,6 +162,16 @@ void Runtime::start() {
     started_.push_back(&p);
     logger_.info("plugin started", {{"plugin", p.name}, {"version", p.version}});
   }
+  if (events_) {
+    events_->start();
+    relay_ = std::make_unique<events::OutboxRelay>(
+        events::OutboxRelay::Settings{config_.database.url, std::string(events::EventService::kChannel)}, *kv_.pubsub,
+        logger_, metrics_);
+    relay_->start();
+  }
+  scheduler_ = std::make_unique<sched::Scheduler>(catalog_, database_.get(), config_.podId, config_.sched.workers,
+                                                  logger_, metrics_);
+  scheduler_->start();
   pipeline_ =
       std::make_unique<http::HttpPipeline>(router_, config_.server, config_.cors, authenticator_, logger_, metrics_);
   server_ = std::make_unique<http::HttpServer>(config_.server, *pipeline_);
@@ -148,6 +190,9 @@ void Runtime::stop() noexcept {
     server_->drainAndStop(config_.server.drainTimeout);
     server_.reset();
   }
+  if (scheduler_) scheduler_->stop();
+  if (relay_) relay_->stop();
+  if (events_) events_->stop();
   // An index loop: clang-tidy 14 cannot parse libstdc++ 12's ranges::reverse_view.
   for (std::size_t i = started_.size(); i-- > 0;) {
     started_[i]->instance->stop();

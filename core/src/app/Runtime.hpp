@@ -4,15 +4,20 @@
 #include "config/ConfigStore.hpp"
 #include "config/CoreConfig.hpp"
 #include "data/MigrationRunner.hpp"
+#include "data/PgDatabase.hpp"
+#include "events/EventService.hpp"
+#include "events/OutboxRelay.hpp"
 #include "http/HttpPipeline.hpp"
 #include "http/HttpServer.hpp"
 #include "http/Router.hpp"
+#include "kv/KeyValueServices.hpp"
 #include "obs/HealthRegistry.hpp"
 #include "obs/JsonLogger.hpp"
 #include "obs/PrometheusRegistry.hpp"
 #include "plugin/Catalog.hpp"
 #include "plugin/PluginContext.hpp"
 #include "plugin/PluginLoader.hpp"
+#include "sched/Scheduler.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -55,6 +60,7 @@ class Runtime {
 
  private:
   void registerCoreRoutes();
+  void registerCoreJobs();
 
   config::ConfigStore& store_;
   config::CoreConfig config_;
@@ -71,6 +77,11 @@ class Runtime {
   // Plugins may keep their Context; it stays valid (and sealed) for the life of the node.
   std::vector<std::unique_ptr<plugin::PluginContext>> contexts_;
   auth::AnonymousOnly authenticator_;
+  kv::KeyValueServices kv_;
+  std::unique_ptr<data::PgDatabase> database_;  // nullptr without DATABASE_URL
+  std::unique_ptr<events::EventService> events_;
+  std::unique_ptr<events::OutboxRelay> relay_;
+  std::unique_ptr<sched::Scheduler> scheduler_;
   std::vector<plugin::LoadedPlugin*> started_;
   std::unique_ptr<http::HttpPipeline> pipeline_;
   std::unique_ptr<http::HttpServer> server_;

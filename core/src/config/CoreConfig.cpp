@@ -100,6 +100,8 @@ CoreConfig CoreConfig::load(ConfigStore& store) {
   c.database.timeout =
       database.duration("timeout", std::chrono::seconds(30),
                         {.help = "Longest wait for a pooled connection (503 past it)", .env = "DATABASE_TIMEOUT"});
+  c.database.statementTimeout = database.duration("statement_timeout", std::chrono::seconds(30),
+                                                  {.help = "Longest a statement may run before PostgreSQL cancels it"});
   c.database.migrateOnStart =
       database.boolean("migrate_on_start", true, {.help = "monti serve applies pending migrations before serving"});
   c.database.migrationsDir = database.string("migrations_dir", "",
@@ -134,6 +136,15 @@ CoreConfig CoreConfig::load(ConfigStore& store) {
                                     {.help = "TTL of cached agent stats (bare numbers are seconds)",
                                      .env = "CACHE_TTL_STATS",
                                      .bareNumberUnit = std::chrono::seconds(1)});
+
+  ConfigSection events(store, "events");
+  c.events.retention = events.duration("retention", std::chrono::hours(24 * 7),
+                                       {.help = "How long published events stay in the outbox"});
+
+  ConfigSection sched(store, "sched");
+  c.sched.workers = asInt(sched.integer("workers", 4, 1, 64, {.help = "Threads that run scheduled jobs"}));
+  c.sched.historyRetention =
+      sched.duration("history_retention", std::chrono::hours(24 * 30), {.help = "How long job run history is kept"});
 
   ConfigSection realtime(store, "realtime");
   c.wsHeartbeatInterval = realtime.duration("heartbeat_interval", std::chrono::seconds(30),

@@ -48,6 +48,7 @@ struct DatabaseConfig {
   int poolSize = 20;
   std::chrono::milliseconds timeout{30000};
   bool migrateOnStart = true;
+  std::chrono::milliseconds statementTimeout{30000};
   std::string migrationsDir;  ///< empty: <executable dir>/../share/monti/migrations
 };
 
@@ -60,6 +61,15 @@ struct AuthConfig {
   std::string jwtSecret;
   std::chrono::milliseconds jwtExpiry{24 * 3'600'000};
   std::chrono::milliseconds refreshTokenExpiry{7 * 86'400'000LL};
+};
+
+struct EventsConfig {
+  std::chrono::milliseconds retention{7 * 86'400'000LL};
+};
+
+struct SchedConfig {
+  int workers = 4;
+  std::chrono::milliseconds historyRetention{30 * 86'400'000LL};
 };
 
 struct CacheConfig {
@@ -79,6 +89,8 @@ struct CoreConfig {
   RedisConfig redis;
   AuthConfig auth;
   CacheConfig cache;
+  EventsConfig events;
+  SchedConfig sched;
   std::chrono::milliseconds wsHeartbeatInterval{30000};
 
   /// Reads every core key from `store` (declaring it). Throws ConfigError on the first invalid value.

@@ -39,7 +39,7 @@ class MigrationLock {
   ~MigrationLock() {
     try {
       connection_.exec("SELECT pg_advisory_unlock($1::bigint)", {kLockKey});
-    } catch (const PgError&) {
+    } catch (const std::exception&) {
       // The lock is released when the session ends anyway.
     }
   }
@@ -110,11 +110,10 @@ void MigrationRunner::ensureTable() {
 
 void MigrationRunner::verifyChecksums(const std::vector<Migration>& migrations) {
   auto applied = connection_.exec("SELECT component, name, checksum FROM schema_migrations");
-  for (int row = 0; row < applied.rows(); ++row) {
-    auto it = std::find_if(migrations.begin(), migrations.end(), [&](const Migration& m) {
-      return m.component == applied.text(row, 0) && m.name == applied.text(row, 1);
-    });
-    if (it != migrations.end() && it->checksum != applied.text(row, 2)) {
+  for (const auto row : applied) {
+    auto it = std::find_if(migrations.begin(), migrations.end(),
+                           [&row](const Migration& m) { return m.component == row.text(0) && m.name == row.text(1); });
+    if (it != migrations.end() && it->checksum != row.text(2)) {
       throw MigrationError("migration " + it->upFile.string() +
                            " was changed after it was applied (checksum differs); add a new migration instead");
     }
@@ -129,13 +128,13 @@ int MigrationRunner::up() {
   int ran = 0;
   for (const auto& m : migrations) {
     if (connection_.exec("SELECT 1 FROM schema_migrations WHERE component = $1 AND name = $2", {m.component, m.name})
-            .rows() > 0) {
+            .size() > 0) {
       continue;
     }
     PgTransaction tx(connection_);
     try {
       connection_.execScript(readFile(m.upFile));
-    } catch (const PgError& e) {
+    } catch (const DatabaseError& e) {
       throw MigrationError("migration " + m.upFile.string() + " failed and was rolled back: " + e.what());
     }
     connection_.exec("INSERT INTO schema_migrations (component, name, checksum) VALUES ($1, $2, $3)",
@@ -154,9 +153,9 @@ int MigrationRunner::down(int count) {
   auto applied = connection_.exec("SELECT component, name FROM schema_migrations ORDER BY seq DESC LIMIT $1",
                                   {std::to_string(count)});
   int ran = 0;
-  for (int row = 0; row < applied.rows(); ++row) {
-    const std::string component(applied.text(row, 0));
-    const std::string name(applied.text(row, 1));
+  for (const auto row : applied) {
+    const std::string component = row.string(0);
+    const std::string name = row.string(1);
     auto it = std::find_if(migrations.begin(), migrations.end(),
                            [&](const Migration& m) { return m.component == component && m.name == name; });
     if (it == migrations.end()) {
@@ -166,7 +165,7 @@ int MigrationRunner::down(int count) {
     PgTransaction tx(connection_);
     try {
       connection_.execScript(readFile(it->downFile));
-    } catch (const PgError& e) {
+    } catch (const DatabaseError& e) {
       throw MigrationError("migration " + it->downFile.string() + " failed and was rolled back: " + e.what());
     }
     connection_.exec("DELETE FROM schema_migrations WHERE component = $1 AND name = $2", {component, name});
@@ -184,10 +183,8 @@ std::vector<MigrationState> MigrationRunner::status() {
       "SELECT component, name, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
       "FROM schema_migrations");
   std::map<std::pair<std::string, std::string>, std::string> appliedAt;
-  for (int row = 0; row < applied.rows(); ++row) {
-    appliedAt[{std::string(applied.text(row, 0)), std::string(applied.text(row, 1))}] =
-        std::string(applied.text(row, 2));
-  }
+  for (const auto row : applied)
+    appliedAt[{row.string(0), row.string(1)}] = row.string(2);
   std::vector<MigrationState> states;
   for (const auto& m : migrations) {
     auto it = appliedAt.find({m.component, m.name});

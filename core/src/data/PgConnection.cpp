@@ -12,62 +12,86 @@ std::string trimmed(const char* message) {
   return text;
 }
 
-PgResult checked(PGresult* raw, PGconn* conn) {
-  PgResult result(raw);
-  if (raw == nullptr) throw PgError("postgresql: " + trimmed(PQerrorMessage(conn)), "");
-  const auto status = PQresultStatus(raw);
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    const char* state = PQresultErrorField(raw, PG_DIAG_SQLSTATE);
-    throw PgError("postgresql: " + trimmed(PQresultErrorMessage(raw)), state != nullptr ? state : "");
-  }
-  return result;
+std::string field(const PGresult* result, int code) {
+  const char* value = PQresultErrorField(result, code);
+  return value != nullptr ? value : "";
+}
+
+// SQLSTATE class 08 (connection exception) and 57P0x (server shutting down) mean the connection is gone.
+bool connectionLost(const std::string& sqlState) {
+  return sqlState.rfind("08", 0) == 0 || sqlState.rfind("57P0", 0) == 0;
 }
 
 }  // namespace
 
-PgError::PgError(const std::string& message, std::string sqlState)
-    : std::runtime_error(message), sqlState_(std::move(sqlState)) {}
-
-PgResult::PgResult(pg_result* result) : result_(result, PQclear) {}
-int PgResult::rows() const noexcept { return PQntuples(result_.get()); }
-bool PgResult::isNull(int row, int column) const noexcept { return PQgetisnull(result_.get(), row, column) != 0; }
-std::string_view PgResult::text(int row, int column) const noexcept {
-  return {PQgetvalue(result_.get(), row, column), static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
-}
-std::optional<std::string> PgResult::optional(int row, int column) const {
-  if (isNull(row, column)) return std::nullopt;
-  return std::string(text(row, column));
-}
-long PgResult::affected() const {
-  const char* n = PQcmdTuples(result_.get());
-  return n != nullptr && *n != '\0' ? std::stol(n) : 0;
-}
-
-PgConnection::PgConnection(const std::string& url, std::chrono::seconds connectTimeout) : conn_(nullptr, PQfinish) {
-  const std::string timeout = std::to_string(connectTimeout.count());
+PgConnection::PgConnection(const std::string& url, const ConnectionOptions& options) : conn_(nullptr, PQfinish) {
+  const std::string timeout = std::to_string(options.connectTimeout.count());
   // NOTICEs (e.g. "relation already exists, skipping") would go to stderr; only warnings matter.
-  const char* keywords[] = {"dbname", "connect_timeout", "application_name", "options", nullptr};
-  const char* values[] = {url.c_str(), timeout.c_str(), "monti", "-c client_min_messages=warning", nullptr};
-  conn_.reset(PQconnectdbParams(keywords, values, 1));
-  if (!conn_) throw PgError("postgresql: out of memory", "");
-  if (PQstatus(conn_.get()) != CONNECTION_OK) {
-    // libpq's message names host and user, never the password.
-    throw PgError("postgresql: cannot connect: " + trimmed(PQerrorMessage(conn_.get())), "");
+  std::string serverOptions = "-c client_min_messages=warning";
+  if (options.statementTimeout.count() > 0) {
+    serverOptions += " -c statement_timeout=" + std::to_string(options.statementTimeout.count());
   }
+  // fallback_application_name: an application_name in the URL wins.
+  const char* keywords[] = {"dbname", "connect_timeout", "fallback_application_name", "options", nullptr};
+  const char* values[] = {url.c_str(), timeout.c_str(), "monti", serverOptions.c_str(), nullptr};
+  conn_.reset(PQconnectdbParams(keywords, values, 1));
+  if (!conn_) throw DatabaseUnavailable("postgresql: out of memory");
+  if (PQstatus(conn_.get()) != CONNECTION_OK) {
+    throw DatabaseUnavailable("postgresql: cannot connect: " + trimmed(PQerrorMessage(conn_.get())));
+  }
+  // libpq prints notices (and the FATAL of a terminated session) to stderr by default; errors reach us
+  // through results, and stderr is not our log.
+  PQsetNoticeProcessor(
+      conn_.get(), [](void*, const char*) {}, nullptr);
 }
 
-PgResult PgConnection::exec(std::string_view sql, const PgParams& params) {
+Rows PgConnection::checked(pg_result* raw) {
+  Rows rows(raw);
+  if (raw == nullptr || PQstatus(conn_.get()) != CONNECTION_OK) {
+    throw DatabaseUnavailable("postgresql: connection lost: " + trimmed(PQerrorMessage(conn_.get())));
+  }
+  const auto status = PQresultStatus(raw);
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return rows;
+  const std::string state = field(raw, PG_DIAG_SQLSTATE);
+  if (connectionLost(state)) throw DatabaseUnavailable("postgresql: " + trimmed(PQresultErrorMessage(raw)));
+  throw DatabaseError("postgresql: " + trimmed(PQresultErrorMessage(raw)), state, field(raw, PG_DIAG_CONSTRAINT_NAME));
+}
+
+Rows PgConnection::exec(std::string_view sql, const Params& params) {
+  std::string text(sql);
+  auto it = prepared_.find(text);
+  if (it == prepared_.end()) {
+    std::string name = "s" + std::to_string(prepared_.size() + 1);
+    checked(PQprepare(conn_.get(), name.c_str(), text.c_str(), static_cast<int>(params.size()), nullptr));
+    it = prepared_.emplace(std::move(text), std::move(name)).first;
+  }
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params)
-    values.push_back(p ? p->c_str() : nullptr);
-  const std::string statement(sql);
-  return checked(PQexecParams(conn_.get(), statement.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
-                              nullptr, nullptr, 0),
-                 conn_.get());
+    values.push_back(p.text() ? p.text()->c_str() : nullptr);
+  return checked(PQexecPrepared(conn_.get(), it->second.c_str(), static_cast<int>(values.size()), values.data(),
+                                nullptr, nullptr, 0));
 }
 
-void PgConnection::execScript(const std::string& sql) { checked(PQexec(conn_.get(), sql.c_str()), conn_.get()); }
+void PgConnection::execScript(const std::string& sql) { checked(PQexec(conn_.get(), sql.c_str())); }
+
+bool PgConnection::healthy() const noexcept {
+  return PQstatus(conn_.get()) == CONNECTION_OK && PQtransactionStatus(conn_.get()) == PQTRANS_IDLE;
+}
+
+int PgConnection::socket() const noexcept { return PQsocket(conn_.get()); }
+
+std::vector<std::pair<std::string, std::string>> PgConnection::drainNotifications() {
+  if (PQconsumeInput(conn_.get()) == 0) {
+    throw DatabaseUnavailable("postgresql: connection lost: " + trimmed(PQerrorMessage(conn_.get())));
+  }
+  std::vector<std::pair<std::string, std::string>> received;
+  while (PGnotify* n = PQnotifies(conn_.get())) {
+    received.emplace_back(n->relname, n->extra);
+    PQfreemem(n);
+  }
+  return received;
+}
 
 PgTransaction::PgTransaction(PgConnection& connection) : connection_(connection) { connection_.exec("BEGIN"); }
 
@@ -75,7 +99,7 @@ PgTransaction::~PgTransaction() {
   if (done_) return;
   try {
     connection_.exec("ROLLBACK");
-  } catch (const PgError&) {
+  } catch (const std::exception&) {
     // The connection is broken; the server rolls back the open transaction when it notices.
   }
 }

@@ -1,60 +1,48 @@
 #pragma once
 
+#include <monti/data/Database.hpp>
+
 #include <chrono>
 #include <memory>
-#include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
-#include <vector>
+#include <unordered_map>
 
 struct pg_conn;
-struct pg_result;
 
 namespace monti::data {
 
-/// A PostgreSQL error: the server's message and SQLSTATE (empty for connection failures).
-class PgError : public std::runtime_error {
- public:
-  PgError(const std::string& message, std::string sqlState);
-  const std::string& sqlState() const noexcept { return sqlState_; }
-
- private:
-  std::string sqlState_;
+/// Connection settings shared by every connection of a pool.
+struct ConnectionOptions {
+  std::chrono::seconds connectTimeout{5};
+  std::chrono::milliseconds statementTimeout{0};  ///< 0: none
 };
-
-/// A query result in text format. Owns the PGresult.
-class PgResult {
- public:
-  explicit PgResult(pg_result* result);
-  int rows() const noexcept;
-  bool isNull(int row, int column) const noexcept;
-  /// The text of a cell; empty for NULL.
-  std::string_view text(int row, int column) const noexcept;
-  std::optional<std::string> optional(int row, int column) const;
-  /// Rows a command touched (INSERT/UPDATE/DELETE).
-  long affected() const;
-
- private:
-  std::unique_ptr<pg_result, void (*)(pg_result*)> result_;
-};
-
-using PgParams = std::vector<std::optional<std::string>>;
 
 /// One libpq connection. Not thread-safe: one thread at a time. Closed on destruction.
 class PgConnection {
  public:
-  /// Throws PgError when the server cannot be reached or refuses the login. Never puts the URL's
-  /// password into the message.
-  explicit PgConnection(const std::string& url, std::chrono::seconds connectTimeout = std::chrono::seconds{5});
+  /// Throws DatabaseUnavailable when the server cannot be reached or refuses the login. libpq's message
+  /// names host and user, never the password.
+  explicit PgConnection(const std::string& url, const ConnectionOptions& options = {});
 
-  /// A parameterised statement ($1, $2 …): values travel separately from the SQL, never spliced in.
-  PgResult exec(std::string_view sql, const PgParams& params = {});
-  /// Several statements at once, for trusted SQL only (migration files shipped with Monti).
+  /// A parameterised statement ($1, $2 …), prepared on first use and reused by its SQL text.
+  /// Throws DatabaseError for a failing statement, DatabaseUnavailable when the connection broke.
+  Rows exec(std::string_view sql, const Params& params = {});
+  /// Several statements in one string, for trusted SQL only (migration files shipped with Monti).
   void execScript(const std::string& sql);
+  /// True when connected and outside any transaction: fit to go back to a pool. False once the server
+  /// went away, or when a transaction was left open (a guard's rollback failed): discard it then.
+  bool healthy() const noexcept;
+  /// The socket, for waiting on notifications (LISTEN).
+  int socket() const noexcept;
+  /// Reads pending input and returns the channel and payload of each NOTIFY received since the last call.
+  std::vector<std::pair<std::string, std::string>> drainNotifications();
 
  private:
+  Rows checked(pg_result* result);
+
   std::unique_ptr<pg_conn, void (*)(pg_conn*)> conn_;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL text → statement name
 };
 
 /// Rolls back on destruction unless commit() was called.

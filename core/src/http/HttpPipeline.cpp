@@ -118,6 +118,12 @@ Outcome HttpPipeline::handle(IncomingRequest& incoming) {
   try {
     outcome.response = process(incoming, ctx);
   } catch (const HttpError& e) {
+    if (!e.logDetail().empty()) {
+      logger_.warn("request failed", {{"correlationId", ctx.correlationId},
+                                      {"route", ctx.routeLabel},
+                                      {"status", e.status()},
+                                      {"error", obs::redactSecrets(e.logDetail())}});
+    }
     outcome.response = errorResponse(e, ctx);
   } catch (const std::exception& e) {
     logger_.error(

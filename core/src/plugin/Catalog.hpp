@@ -1,5 +1,6 @@
 #pragma once
 
+#include <monti/events/EventRegistry.hpp>
 #include <monti/hooks/LuaModuleRegistry.hpp>
 #include <monti/realtime/RoomRegistry.hpp>
 #include <monti/sched/JobRegistry.hpp>
@@ -16,6 +17,12 @@ namespace monti::plugin {
 struct EventDecl {
   std::string name;
   std::string description;
+  std::string owner;
+};
+
+struct SubscriberDecl {
+  std::string pattern;
+  events::Subscriber subscriber;
   std::string owner;
 };
 
@@ -48,6 +55,7 @@ struct MigrationDirDecl {
 /// Written on the main thread during registration, read-only afterwards.
 struct Catalog {
   std::vector<EventDecl> events;
+  std::vector<SubscriberDecl> subscribers;
   std::vector<RoomDecl> rooms;
   std::vector<LuaModuleDecl> luaModules;
   std::vector<JobDecl> jobs;

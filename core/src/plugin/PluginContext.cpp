@@ -1,5 +1,6 @@
 #include "plugin/PluginContext.hpp"
 
+#include "events/EventService.hpp"
 #include "obs/PrometheusRegistry.hpp"
 
 #include <monti/plugin/RegistrationError.hpp>
@@ -38,6 +39,35 @@ PluginContext::PluginContext(std::string pluginName, std::filesystem::path resou
       section_(services.config, "plugin." + name_) {}
 
 obs::MetricsRegistry& PluginContext::metrics() { return services_.metrics; }
+
+data::Database& PluginContext::database() {
+  if (services_.database == nullptr) {
+    throw std::logic_error("plugin " + name_ + " needs a database: set DATABASE_URL (database.url)");
+  }
+  return *services_.database;
+}
+
+void PluginContext::subscribe(std::string_view pattern, events::Subscriber subscriber) {
+  requireOpen("event subscription " + std::string(pattern));
+  const bool family = pattern.size() > 2 && pattern.substr(pattern.size() - 2) == ".*" &&
+                      matches(pattern.substr(0, pattern.size() - 2), identifierPattern());
+  if (pattern != "*" && !family && !matches(pattern, eventNamePattern())) {
+    throw RegistrationError("plugin " + name_ + ": event pattern \"" + std::string(pattern) +
+                            "\" is malformed (expected a name, family.* or *)");
+  }
+  if (!subscriber) {
+    throw RegistrationError("plugin " + name_ + ": subscription " + std::string(pattern) + " has no handler");
+  }
+  services_.catalog.subscribers.push_back(SubscriberDecl{std::string(pattern), std::move(subscriber), name_});
+}
+
+std::string PluginContext::emit(data::Transaction& tx, std::string_view name, const nlohmann::json& payload,
+                                const events::EmitOptions& options) {
+  if (services_.events == nullptr) {
+    throw std::logic_error("plugin " + name_ + " emits events, which need a database: set DATABASE_URL");
+  }
+  return services_.events->emit(tx, name, payload, options);
+}
 
 void PluginContext::requireOpen(std::string_view what) const {
   if (sealed_) {

@@ -10,6 +10,10 @@
 
 #include <filesystem>
 
+namespace monti::events {
+class EventService;
+}
+
 namespace monti::obs {
 class JsonLogger;
 class PrometheusRegistry;
@@ -33,6 +37,9 @@ class PluginContext final : public Context,
     config::ConfigStore& config;
     obs::PrometheusRegistry& metrics;
     obs::Logger& logger;
+    data::Database* database;  ///< nullptr without DATABASE_URL
+    cache::Cache& cache;
+    events::EventService* events;  ///< nullptr without a database (events live in the outbox)
   };
 
   PluginContext(std::string pluginName, std::filesystem::path resourceDir, const Services& services);
@@ -45,6 +52,8 @@ class PluginContext final : public Context,
   sched::JobRegistry& jobs() override { return *this; }
   data::MigrationRegistry& migrations() override { return *this; }
   config::Section& config() override { return section_; }
+  data::Database& database() override;
+  cache::Cache& cache() override { return services_.cache; }
   obs::MetricsRegistry& metrics() override;
   obs::Logger& logger() override { return services_.logger; }
 
@@ -56,6 +65,9 @@ class PluginContext final : public Context,
            http::RouteOptions options) override;
   void room(std::string_view pattern, realtime::JoinRule mayJoin) override;
   void declare(std::string_view name, std::string_view description) override;
+  void subscribe(std::string_view pattern, events::Subscriber subscriber) override;
+  std::string emit(data::Transaction& tx, std::string_view name, const nlohmann::json& payload,
+                   const events::EmitOptions& options) override;
   void module(std::string_view name, std::vector<std::pair<std::string, hooks::LuaFunction>> functions) override;
   void interval(std::string_view name, std::chrono::milliseconds period, sched::Job job) override;
   void cron(std::string_view name, std::string_view expression, sched::Job job) override;

@@ -1,5 +1,6 @@
 // A plugin that uses every registry of monti::Context, for the loader and integration tests.
 #include <monti/config/Section.hpp>
+#include <monti/data/Database.hpp>
 #include <monti/data/MigrationRegistry.hpp>
 #include <monti/events/EventRegistry.hpp>
 #include <monti/hooks/LuaModuleRegistry.hpp>
@@ -13,6 +14,7 @@
 #include <monti/sched/JobRegistry.hpp>
 
 #include <atomic>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -59,17 +61,72 @@ class ExamplePlugin final : public monti::Plugin {
                },
                {.permission = "public"});
     ctx.events().declare("example.pinged", "Sent when somebody pings the example plugin");
+    ctx.events().subscribe("example.*", [this](const monti::events::Event& event) {
+      std::lock_guard lock(mutex_);
+      received_.push_back(event.toJson());
+    });
+    try {
+      database_ = &ctx.database();
+    } catch (const std::logic_error&) {
+      database_ = nullptr;  // the routes below that need it answer 503
+    }
+    events_ = &ctx.events();
+    registerDataRoutes(routes);
     ctx.realtime().room("example:{id}",
                         [](const monti::auth::Principal&, const monti::realtime::RoomParams&) { return true; });
     ctx.luaModules().module("example",
                             {{"twice", [](const nlohmann::json& args) { return args.at(0).get<int>() * 2; }}});
-    ctx.jobs().interval("example.tick", std::chrono::seconds(1), [this] { ticks_.fetch_add(1); });
+    ctx.jobs().interval("example.tick", std::chrono::seconds(1), [this] {
+      ticks_.fetch_add(1);
+      if (database_ != nullptr) database_->exec("INSERT INTO example_job_runs DEFAULT VALUES");
+    });
     ctx.jobs().cron("example.nightly", "0 3 * * *", [] {});
     ctx.migrations().dir("migrations");
     logger_ = &ctx.logger();
   }
 
   void start() override { logger_->info("example plugin started", {{"greeting", greeting_}}); }
+
+  // Routes over the database and the outbox, for the data and events integration tests.
+  void registerDataRoutes(monti::http::RouteRegistry& routes) {
+    routes.post("/example/notes",
+                [this](const Request& r) {
+                  auto tx = db().begin();
+                  auto rows = tx->exec("INSERT INTO example_notes (text) VALUES ($1) RETURNING id",
+                                       {r.json().at("text").get<std::string>()});
+                  tx->commit();
+                  return Response::json({{"id", rows[0].int64(0)}}, 201);
+                },
+                {.permission = "public"});
+    routes.get("/example/notes/:id",
+               [this](const Request& r) {
+                 auto rows = db().read("SELECT text FROM example_notes WHERE id = $1", {r.paramAs<std::int64_t>("id")});
+                 if (rows.empty()) throw monti::http::NotFound("no such note");
+                 return Response::json({{"text", rows[0].string(0)}});
+               },
+               {.permission = "public"});
+    // {"name", "payload", "aggregate", "rollback"}: emits inside a transaction that commits or rolls back.
+    routes.post(
+        "/example/events",
+        [this](const Request& r) {
+          const auto& body = r.json();
+          auto tx = db().begin();
+          tx->exec("INSERT INTO example_notes (text) VALUES ($1)", {"emitted " + body.at("name").get<std::string>()});
+          const std::string aggregate = body.value("aggregate", "");
+          const auto id =
+              events_->emit(*tx, body.at("name").get<std::string>(), body.value("payload", nlohmann::json::object()),
+                            {.tenant = "t1", .aggregate = aggregate});
+          if (!body.value("rollback", false)) tx->commit();
+          return Response::json({{"eventId", id}}, 202);
+        },
+        {.permission = "public"});
+    routes.get("/example/events",
+               [this](const Request&) {
+                 std::lock_guard lock(mutex_);
+                 return Response::json({{"events", received_}});
+               },
+               {.permission = "public"});
+  }
   void stop() noexcept override {}
 
  private:
@@ -77,6 +134,15 @@ class ExamplePlugin final : public monti::Plugin {
   monti::obs::Counter* echoes_ = nullptr;
   monti::obs::Logger* logger_ = nullptr;
   std::atomic<int> ticks_{0};
+  monti::data::Database* database_ = nullptr;
+  monti::events::EventRegistry* events_ = nullptr;
+  std::mutex mutex_;
+  nlohmann::json received_ = nlohmann::json::array();
+
+  monti::data::Database& db() const {
+    if (database_ == nullptr) throw monti::http::ServiceUnavailable("the example plugin has no database");
+    return *database_;
+  }
 };
 
 monti::Plugin* create() noexcept {

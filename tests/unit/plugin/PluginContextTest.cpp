@@ -1,3 +1,4 @@
+#include "cache/InProcessCache.hpp"
 #include "plugin/PluginContext.hpp"
 
 #include "../obs/MemoryFile.hpp"
@@ -39,6 +40,7 @@ class PluginContextTest : public ::testing::Test {
   std::unique_ptr<config::ConfigStore> store_;
   Catalog catalog_;
   http::Router router_;
+  cache::InProcessCache cache_{100, metrics_};
 
   void useConfig(const std::string& ini) {
     store_ = std::make_unique<config::ConfigStore>(config::parseIni(ini, "monti.ini"), "monti.ini",
@@ -48,8 +50,9 @@ class PluginContextTest : public ::testing::Test {
   std::unique_ptr<PluginContext> context(const std::string& name, std::filesystem::path resources = {}) {
     if (!store_) useConfig("");
     if (resources.empty()) resources = kDir / name;
-    return std::make_unique<PluginContext>(name, resources,
-                                           PluginContext::Services{router_, catalog_, *store_, metrics_, logger_});
+    return std::make_unique<PluginContext>(
+        name, resources,
+        PluginContext::Services{router_, catalog_, *store_, metrics_, logger_, nullptr, cache_, nullptr});
   }
 
   Plugin& load(const std::string& name) {

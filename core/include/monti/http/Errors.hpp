@@ -27,12 +27,19 @@ class HttpError : public std::runtime_error {
     retryAfter_ = s;
     return *this;
   }
+  /// What operators need to know (logged with the correlation id), never sent to the client.
+  const std::string& logDetail() const noexcept { return logDetail_; }
+  HttpError& withLogDetail(std::string detail) {
+    logDetail_ = std::move(detail);
+    return *this;
+  }
 
  private:
   int status_;
   std::string code_;
   std::vector<FieldError> details_;
   std::chrono::seconds retryAfter_{0};
+  std::string logDetail_;
 };
 
 /// 400. With details the code is `validation_failed`, otherwise `bad_request`.

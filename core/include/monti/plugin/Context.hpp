@@ -22,6 +22,10 @@ class JobRegistry;
 }
 namespace data {
 class MigrationRegistry;
+class Database;
+}  // namespace data
+namespace cache {
+class Cache;
 }
 namespace config {
 class Section;
@@ -43,6 +47,11 @@ class Context {
   virtual hooks::LuaModuleRegistry& luaModules() = 0;
   virtual sched::JobRegistry& jobs() = 0;
   virtual data::MigrationRegistry& migrations() = 0;
+  /// PostgreSQL. Throws std::logic_error when no database is configured (DATABASE_URL), so a plugin that
+  /// needs one fails at start-up with a clear message.
+  virtual data::Database& database() = 0;
+  /// The shared cache (Redis, or in-process on a single node).
+  virtual cache::Cache& cache() = 0;
   /// The plugin's own config section `[plugin.<name>]`.
   virtual config::Section& config() = 0;
   virtual obs::MetricsRegistry& metrics() = 0;

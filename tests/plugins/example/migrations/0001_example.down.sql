@@ -1,1 +1,1 @@
-DROP TABLE example_items;
+DROP TABLE example_job_runs; DROP TABLE example_notes; DROP TABLE example_items;
