@@ -17,6 +17,18 @@ std::string field(const PGresult* result, int code) {
   return value != nullptr ? value : "";
 }
 
+// The `options` the URL itself carries (e.g. ?options=-csearch_path%3Dtenant_a), or "".
+std::string urlOptions(const std::string& url) {
+  char* error = nullptr;
+  std::unique_ptr<PQconninfoOption, void (*)(PQconninfoOption*)> parsed(PQconninfoParse(url.c_str(), &error),
+                                                                        PQconninfoFree);
+  if (error != nullptr) PQfreemem(error);  // an invalid URL fails below, in PQconnectdbParams, with its reason
+  for (auto* o = parsed.get(); o != nullptr && o->keyword != nullptr; ++o) {
+    if (std::string_view(o->keyword) == "options" && o->val != nullptr) return o->val;
+  }
+  return {};
+}
+
 // SQLSTATE class 08 (connection exception) and 57P0x (server shutting down) mean the connection is gone.
 bool connectionLost(const std::string& sqlState) {
   return sqlState.rfind("08", 0) == 0 || sqlState.rfind("57P0", 0) == 0;
@@ -26,8 +38,11 @@ bool connectionLost(const std::string& sqlState) {
 
 PgConnection::PgConnection(const std::string& url, const ConnectionOptions& options) : conn_(nullptr, PQfinish) {
   const std::string timeout = std::to_string(options.connectTimeout.count());
-  // NOTICEs (e.g. "relation already exists, skipping") would go to stderr; only warnings matter.
-  std::string serverOptions = "-c client_min_messages=warning";
+  // NOTICEs (e.g. "relation already exists, skipping") would go to stderr; only warnings matter. Our
+  // settings are appended to any `options` the URL has: a later keyword would replace the URL's.
+  std::string serverOptions = urlOptions(url);
+  if (!serverOptions.empty()) serverOptions += ' ';
+  serverOptions += "-c client_min_messages=warning";
   if (options.statementTimeout.count() > 0) {
     serverOptions += " -c statement_timeout=" + std::to_string(options.statementTimeout.count());
   }

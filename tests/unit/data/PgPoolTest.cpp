@@ -148,6 +148,17 @@ TEST_F(PgPoolTest, UnavailableErrorKeepsTheReasonOutOfTheClientMessage) {
   }
 }
 
+TEST_F(PgPoolTest, OptionsInTheUrlAreKeptAlongsideMontisOwn) {
+  auto custom = settings(1, 1s);
+  custom.url = url_ + (url_.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3Dmonti_test_path";
+  custom.connection.statementTimeout = 1234ms;
+  PgPool pool(custom, metrics_);
+  auto lease = pool.acquire();
+  EXPECT_EQ(lease->exec("SHOW search_path")[0].string(0), "monti_test_path");
+  EXPECT_EQ(lease->exec("SHOW statement_timeout")[0].string(0), "1234ms");
+  EXPECT_EQ(lease->exec("SHOW client_min_messages")[0].string(0), "warning");
+}
+
 TEST_F(PgPoolTest, ReadUsesTheReplicaWhenConfigured) {
   // Same server twice, but the replica pool's connections carry another application_name.
   auto replica = settings(1, 1s);
