@@ -19,6 +19,7 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <map>
 
 namespace monti::app {
 namespace {
@@ -29,6 +30,10 @@ constexpr const char* kUsageText =
     "commands:\n"
     "  serve              serve HTTP (the default)\n"
     "  plugins            list the plugins found and whether they are enabled\n"
+    "  routes             print every route with its permission and owner (JSON)\n"
+    "  admin create --username U --email E [--tenant T]\n"
+    "  user create --username U --email E --role admin|cs|viewer [--tenant T]\n"
+    "                     create an account; the password is read from standard input\n"
     "  config check       validate the config and print the effective values (secrets masked)\n"
     "  config docs        print the config reference as a Markdown table\n"
     "  migrate up|down [N]|status\n"
@@ -121,6 +126,10 @@ void MontiApp::defineOptions(Poco::Util::OptionSet& options) {
   options.addOption(
       Poco::Util::Option("config", "c", "config file").required(false).repeatable(false).argument("FILE"));
   options.addOption(Poco::Util::Option("version", "", "print the version").required(false).repeatable(false));
+  for (const char* flag : {"username", "email", "role", "tenant"}) {
+    options.addOption(
+        Poco::Util::Option(flag, "", "for user/admin create").required(false).repeatable(false).argument("VALUE"));
+  }
   options.addOption(Poco::Util::Option("help", "h", "print help").required(false).repeatable(false));
 }
 
@@ -129,6 +138,7 @@ void MontiApp::handleOption(const std::string& name, const std::string& value) {
   if (name == "config") configPath_ = value;
   if (name == "version") versionRequested_ = true;
   if (name == "help") helpRequested_ = true;
+  if (name == "username" || name == "email" || name == "role" || name == "tenant") accountFlags_[name] = value;
 }
 
 int MontiApp::main(const std::vector<std::string>& args) {
@@ -149,8 +159,21 @@ int MontiApp::dispatch(const std::vector<std::string>& args) {
     std::cerr << "monti: " << why << "\n\n" << kUsageText;
     return kUsage;
   };
+  const bool creatingAccount = (command == "user" || command == "admin") && args.size() == 2 && args[1] == "create";
+  if (!accountFlags_.empty() && !creatingAccount) {
+    return usage("--username, --email, --role and --tenant go with user/admin create");
+  }
   if (command == "serve" && args.size() <= 1) return guarded([this] { return serve(); });
   if (command == "plugins" && args.size() == 1) return guarded([this] { return listPlugins(); });
+  if (command == "routes" && args.size() == 1) return guarded([this] { return listRoutes(); });
+  if (creatingAccount) {
+    auto flags = accountFlags_;
+    if (command == "admin") flags["role"] = "admin";
+    if (flags["username"].empty() || flags["email"].empty() || flags["role"].empty()) {
+      return usage(command + " create needs --username and --email" + (command == "user" ? " and --role" : ""));
+    }
+    return guarded([this, flags] { return createUser(flags); });
+  }
   if (command == "config" && args.size() == 2 && args[1] == "check")
     return guarded([this] { return configCheck(false); });
   if (command == "config" && args.size() == 2 && args[1] == "docs")
@@ -199,7 +222,7 @@ int MontiApp::migrate(const std::string& action, int count) {
   auto loaded = loadConfig(configPath_);
   if (loaded.core.database.url.empty())
     throw config::ConfigError("config: database.url (DATABASE_URL) is required for migrate");
-  Runtime runtime(*loaded.store, loaded.core, loaded.paths);
+  Runtime runtime(*loaded.store, loaded.core, loaded.paths, stderr);
   runtime.registerAll();  // enabled plugins declare their migration folders
   data::PgConnection connection(loaded.core.database.url);
   data::MigrationRunner runner(connection, runtime.migrationSources(),
@@ -218,6 +241,36 @@ int MontiApp::migrate(const std::string& action, int count) {
       std::cout << "\n";
     }
   }
+  return kOk;
+}
+
+int MontiApp::listRoutes() {
+  auto loaded = loadConfig(configPath_);
+  Runtime runtime(*loaded.store, loaded.core, loaded.paths, stderr);
+  runtime.registerAll();
+  nlohmann::json routes = nlohmann::json::array();
+  for (const auto* route : runtime.router().routes()) {
+    routes.push_back({{"method", route->method},
+                      {"pattern", route->pattern},
+                      {"permission", route->permission},
+                      {"owner", route->owner}});
+  }
+  std::cout << routes.dump(2) << "\n";
+  return kOk;
+}
+
+int MontiApp::createUser(const std::map<std::string, std::string>& flags) {
+  auto loaded = loadConfig(configPath_);
+  if (loaded.core.database.url.empty()) {
+    throw config::ConfigError("config: database.url (DATABASE_URL) is required to create users");
+  }
+  std::string password;
+  std::getline(std::cin, password);  // from stdin, never from the command line (it would show in ps)
+  Runtime runtime(*loaded.store, loaded.core, loaded.paths, stderr);
+  const auto tenant = flags.count("tenant") != 0 ? flags.at("tenant") : std::string("default");
+  const auto account = runtime.createUser(flags.at("username"), flags.at("email"), flags.at("role"), tenant, password);
+  std::cout << "created user " << account.username << " (id " << account.id << ", role " << account.role << ", tenant "
+            << account.tenant << ")\n";
   return kOk;
 }
 
@@ -240,7 +293,7 @@ int MontiApp::listPlugins() {
 
 int MontiApp::configCheck(bool markdown) {
   auto loaded = loadConfig(configPath_);
-  Runtime runtime(*loaded.store, loaded.core, loaded.paths);
+  Runtime runtime(*loaded.store, loaded.core, loaded.paths, stderr);
   runtime.registerAll();  // plugins declare their keys; unknown keys and variables are refused here
   auto specs = loaded.store->declared();
   if (markdown) {

@@ -2,6 +2,7 @@
 
 #include <Poco/Util/ServerApplication.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,12 +26,15 @@ class MontiApp final : public Poco::Util::ServerApplication {
   int dispatch(const std::vector<std::string>& args);
   int serve();
   int listPlugins();
+  int listRoutes();
+  int createUser(const std::map<std::string, std::string>& flags);
   int migrate(const std::string& action, int count);
   int configCheck(bool markdown);
 
   std::string configPath_;
   bool helpRequested_ = false;
   bool versionRequested_ = false;
+  std::map<std::string, std::string> accountFlags_;  // --username, --email, --role, --tenant
 };
 
 }  // namespace monti::app

@@ -1,9 +1,12 @@
 #include "app/Runtime.hpp"
 
+#include "auth/Roles.hpp"
+#include "auth/crypto/Random.hpp"
 #include "obs/DependencyProbes.hpp"
 #include "plugin/PluginContext.hpp"
 
 #include <monti/http/Errors.hpp>
+#include <monti/http/Pagination.hpp>
 #include <monti/plugin/Context.hpp>
 #include <monti/plugin/RegistrationError.hpp>
 
@@ -35,12 +38,13 @@ std::int64_t threadCount() {
 
 const char* montiVersion() noexcept { return MONTI_VERSION; }
 
-Runtime::Runtime(config::ConfigStore& store, config::CoreConfig config, Paths paths)
+Runtime::Runtime(config::ConfigStore& store, config::CoreConfig config, Paths paths, std::FILE* logOutput)
     : store_(store),
       config_(std::move(config)),
       paths_(std::move(paths)),
-      logger_(stdout, config_.logLevel, config_.podId),
-      kv_(kv::makeKeyValueServices(config_.redis.url, config_.redis.password, metrics_, logger_)) {
+      logger_(logOutput, config_.logLevel, config_.podId),
+      kv_(kv::makeKeyValueServices(config_.redis.url, config_.redis.password, metrics_, logger_,
+                                   kv::KeyValueOptions{.keyPrefix = config_.redis.keyPrefix})) {
   health_.add("database", true, obs::postgresProbe(config_.database.url));
   health_.add("redis", false, obs::redisProbe(config_.redis.url, config_.redis.password));
   if (!config_.database.url.empty()) {
@@ -53,7 +57,33 @@ Runtime::Runtime(config::ConfigStore& store, config::CoreConfig config, Paths pa
     if (!config_.database.readUrl.empty()) replica = pool(config_.database.readUrl, "replica");
     database_ = std::make_unique<data::PgDatabase>(pool(config_.database.url, "primary"), std::move(replica), metrics_);
     events_ = std::make_unique<events::EventService>(catalog_, *kv_.pubsub, logger_, metrics_);
+    setUpAuth();
   }
+}
+
+void Runtime::setUpAuth() {
+  auto& auth = config_.auth;
+  if (auth.jwtAlgorithm == "HS256" && auth.jwtSecret.empty()) {
+    // Secure but not shareable: tokens die with this process and other nodes reject them.
+    auth.jwtSecret = auth::crypto::randomToken();
+    logger_.warn(
+        "JWT_SECRET is not set: using a random key; tokens will not survive a restart or work on "
+        "other nodes");
+  }
+  hasher_ = std::make_unique<auth::crypto::PasswordHasher>(static_cast<std::uint32_t>(auth.passwordIterations));
+  accounts_ = std::make_unique<auth::AccountRepository>(*database_);
+  tokens_ = std::make_unique<auth::TokenService>(auth, *database_);
+  throttle_ = std::make_unique<auth::LoginThrottle>(
+      *kv_.counters, auth::ThrottleSettings{auth.loginMaxFailures, auth.loginFailureWindow, auth.loginLockout,
+                                            auth.ipMaxFailures, auth.ipFailureWindow});
+  audit_ = std::make_unique<auth::AuditLog>(*database_, logger_);
+  revocationSync_ = std::make_unique<auth::RevocationSync>(revoked_, *database_, *kv_.pubsub, logger_);
+  authService_ = std::make_unique<auth::AuthService>(auth::AuthService::Services{
+      *accounts_, *tokens_, *throttle_, *audit_, revoked_, *kv_.pubsub, events_.get(), *hasher_});
+  apiKeys_ = std::make_unique<auth::ApiKeys>(*database_, *audit_);
+  tokenAuthenticator_ =
+      std::make_unique<auth::TokenAuthenticator>(tokens_->verifier(), nullptr, auth.oidc, revoked_, *database_);
+  activeAuthenticator_ = tokenAuthenticator_.get();
 }
 
 Runtime::~Runtime() { stop(); }
@@ -61,6 +91,7 @@ Runtime::~Runtime() { stop(); }
 void Runtime::registerAll() {
   registerCoreRoutes();
   registerCoreJobs();
+  if (authService_) registerAuthRoutes();
   plugin::PluginLoader loader(paths_.pluginDir);
   plugins_ = loader.load(config_.plugins.enabled);
   for (auto& p : plugins_) {
@@ -98,6 +129,61 @@ void Runtime::registerCoreJobs() {
   add("core.job-runs-prune", "23 3 * * *", [this] {
     database_->exec("DELETE FROM job_runs WHERE started_at < now() - $1::bigint * interval '1 millisecond'",
                     {static_cast<std::int64_t>(config_.sched.historyRetention.count())});
+  });
+}
+
+auth::Account Runtime::createUser(const std::string& username, const std::string& email, const std::string& role,
+                                  const std::string& tenant, const std::string& password) {
+  if (!accounts_) throw std::logic_error("accounts need a database");
+  if (!auth::isKnownRole(role)) throw http::BadRequest::field("role", "must be admin, cs or viewer");
+  if (username.empty() || username.size() > 50)
+    throw http::BadRequest::field("username", "must have 1 to 50 characters");
+  if (email.find('@') == std::string::npos || email.size() > 255)
+    throw http::BadRequest::field("email", "is not an email");
+  auth::requireAcceptablePassword(password, "password");
+  database_->exec("INSERT INTO tenants (id, name) VALUES ($1, $1) ON CONFLICT DO NOTHING", {tenant});
+  auth::NewAccount account{tenant, username, email, hasher_->hash(password), role, {}, {}};
+  try {
+    return accounts_->create(account);
+  } catch (const data::DatabaseError& e) {
+    if (e.isUniqueViolation()) throw http::Conflict("the username or email is already taken");
+    throw;
+  }
+}
+
+void Runtime::registerAuthRoutes() {
+  catalog_.events.push_back(plugin::EventDecl{"auth.login", "A user logged in", "core"});
+  catalog_.events.push_back(plugin::EventDecl{"auth.logout", "A user logged out", "core"});
+  auto add = [this](std::string method, std::string path, std::string permission, http::Handler handler) {
+    router_.add(
+        http::Route{std::move(method), "/api/v1" + std::move(path), std::move(permission), "core", std::move(handler)});
+  };
+  const std::string open(http::kPublic);
+  const std::string signedIn(http::kAuthenticated);
+  add("POST", "/auth/login", open,
+      [this](const http::Request& r) { return http::Response::json(authService_->login(r)); });
+  add("POST", "/auth/refresh", open,
+      [this](const http::Request& r) { return http::Response::json(authService_->refresh(r)); });
+  add("POST", "/auth/logout", signedIn, [this](const http::Request& r) {
+    authService_->logout(r);
+    return http::Response::noContent();
+  });
+  add("GET", "/auth/me", signedIn,
+      [this](const http::Request& r) { return http::Response::json(authService_->me(r)); });
+  add("GET", "/admin/audit", "admin:audit", [this](const http::Request& r) {
+    const auto page = http::parsePage(r);
+    return http::Response::json(audit_->page(r.user()->tenant, page.page, page.limit));
+  });
+  add("GET", "/admin/api-keys", "admin:api-keys",
+      [this](const http::Request& r) { return http::Response::json(apiKeys_->list(*r.user())); });
+  add("POST", "/admin/api-keys", "admin:api-keys", [this](const http::Request& r) {
+    return http::Response::json(apiKeys_->create(*r.user(), r.json(), r.correlationId()), 201);
+  });
+  add("DELETE", "/admin/api-keys/:id", "admin:api-keys", [this](const http::Request& r) {
+    if (!apiKeys_->revoke(*r.user(), r.paramAs<std::int64_t>("id"), r.correlationId())) {
+      throw http::NotFound("no such API key");
+    }
+    return http::Response::json({{"success", true}, {"message", "API key revoked"}});
   });
 }
 
@@ -162,6 +248,10 @@ void Runtime::start() {
     started_.push_back(&p);
     logger_.info("plugin started", {{"plugin", p.name}, {"version", p.version}});
   }
+  if (revocationSync_) revocationSync_->start();
+  if (authService_ && authService_->bootstrapAdmin(config_.auth)) {
+    logger_.info("bootstrap admin created", {{"username", config_.auth.bootstrapUsername}});
+  }
   if (events_) {
     events_->start();
     relay_ = std::make_unique<events::OutboxRelay>(
@@ -172,8 +262,13 @@ void Runtime::start() {
   scheduler_ = std::make_unique<sched::Scheduler>(catalog_, database_.get(), config_.podId, config_.sched.workers,
                                                   logger_, metrics_);
   scheduler_->start();
-  pipeline_ =
-      std::make_unique<http::HttpPipeline>(router_, config_.server, config_.cors, authenticator_, logger_, metrics_);
+  if (config_.rateLimit.enabled) {
+    rateLimiter_ = std::make_unique<http::RateLimiter>(*kv_.rates, metrics_, logger_,
+                                                       http::parseRateLimit(config_.rateLimit.defaultLimit),
+                                                       http::parseRateLimitOverrides(config_.rateLimit.routes));
+  }
+  pipeline_ = std::make_unique<http::HttpPipeline>(router_, config_.server, config_.cors, *activeAuthenticator_,
+                                                   logger_, metrics_, rateLimiter_.get());
   server_ = std::make_unique<http::HttpServer>(config_.server, *pipeline_);
   server_->start();
   ready_ = true;
@@ -193,6 +288,7 @@ void Runtime::stop() noexcept {
   if (scheduler_) scheduler_->stop();
   if (relay_) relay_->stop();
   if (events_) events_->stop();
+  if (revocationSync_) revocationSync_->stop();
   // An index loop: clang-tidy 14 cannot parse libstdc++ 12's ranges::reverse_view.
   for (std::size_t i = started_.size(); i-- > 0;) {
     started_[i]->instance->stop();

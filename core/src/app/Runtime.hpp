@@ -1,6 +1,10 @@
 #pragma once
 
+#include "auth/ApiKeys.hpp"
+#include "auth/AuthService.hpp"
 #include "auth/Authenticator.hpp"
+#include "auth/RevocationSync.hpp"
+#include "auth/TokenAuthenticator.hpp"
 #include "config/ConfigStore.hpp"
 #include "config/CoreConfig.hpp"
 #include "data/MigrationRunner.hpp"
@@ -34,7 +38,8 @@ class Runtime {
     std::filesystem::path pluginDir;
     std::filesystem::path coreMigrationsDir;
   };
-  Runtime(config::ConfigStore& store, config::CoreConfig config, Paths paths);
+  /// `logOutput`: stdout when serving; the CLI commands log to stderr so that their output stays clean.
+  Runtime(config::ConfigStore& store, config::CoreConfig config, Paths paths, std::FILE* logOutput = stdout);
   ~Runtime();
   Runtime(const Runtime&) = delete;
   Runtime& operator=(const Runtime&) = delete;
@@ -50,6 +55,10 @@ class Runtime {
   /// Applies pending migrations of the core and the enabled plugins when a database is configured and
   /// database.migrate_on_start is on. Call after registerAll().
   void migrateOnStart();
+  /// Creates an account (the `monti user create` command). Throws http::HttpError for invalid input
+  /// (BadRequest, Conflict for a taken username or email).
+  auth::Account createUser(const std::string& username, const std::string& email, const std::string& role,
+                           const std::string& tenant, const std::string& password);
   /// The core's migrations folder, then each enabled plugin's, in dependency order.
   std::vector<data::MigrationSource> migrationSources() const;
 
@@ -61,6 +70,8 @@ class Runtime {
  private:
   void registerCoreRoutes();
   void registerCoreJobs();
+  void setUpAuth();
+  void registerAuthRoutes();
 
   config::ConfigStore& store_;
   config::CoreConfig config_;
@@ -82,7 +93,20 @@ class Runtime {
   std::unique_ptr<events::EventService> events_;
   std::unique_ptr<events::OutboxRelay> relay_;
   std::unique_ptr<sched::Scheduler> scheduler_;
+  // Accounts and tokens: only with a database. Without one, only public routes answer.
+  std::unique_ptr<auth::crypto::PasswordHasher> hasher_;
+  std::unique_ptr<auth::AccountRepository> accounts_;
+  std::unique_ptr<auth::TokenService> tokens_;
+  std::unique_ptr<auth::LoginThrottle> throttle_;
+  std::unique_ptr<auth::AuditLog> audit_;
+  auth::RevocationList revoked_;
+  std::unique_ptr<auth::RevocationSync> revocationSync_;
+  std::unique_ptr<auth::AuthService> authService_;
+  std::unique_ptr<auth::ApiKeys> apiKeys_;
+  std::unique_ptr<auth::TokenAuthenticator> tokenAuthenticator_;
+  auth::Authenticator* activeAuthenticator_ = &authenticator_;
   std::vector<plugin::LoadedPlugin*> started_;
+  std::unique_ptr<http::RateLimiter> rateLimiter_;
   std::unique_ptr<http::HttpPipeline> pipeline_;
   std::unique_ptr<http::HttpServer> server_;
   bool ready_ = false;

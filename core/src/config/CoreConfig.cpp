@@ -1,6 +1,7 @@
 #include "config/CoreConfig.hpp"
 
 #include "config/ConfigSection.hpp"
+#include "http/RateLimiter.hpp"
 
 #include <monti/config/ConfigError.hpp>
 
@@ -117,11 +118,60 @@ CoreConfig CoreConfig::load(ConfigStore& store) {
                               .env = "REDIS_URL"});
   c.redis.password = redis.string(
       "password", "", {.help = "Redis password (if not in the URL)", .env = "REDIS_PASSWORD", .secret = true});
+  c.redis.keyPrefix = redis.string(
+      "key_prefix", "monti:", {.help = "Prefix of every Redis key and channel, so deployments can share a Redis"});
+  if (c.redis.keyPrefix.empty() || c.redis.keyPrefix.size() > 64) {
+    throw ConfigError("config: redis.key_prefix: expected 1 to 64 characters");
+  }
   requireUrlScheme("redis.url", c.redis.url, {"redis"});  // TLS to Redis (rediss://) is not supported
 
   ConfigSection auth(store, "auth");
   c.auth.jwtSecret =
       auth.string("jwt_secret", "", {.help = "HS256 key for access tokens", .env = "JWT_SECRET", .secret = true});
+  c.auth.jwtAlgorithm = auth.choice("jwt_algorithm", "HS256", {"HS256", "RS256", "ES256"},
+                                    {.help = "Signature of the access tokens Monti issues"});
+  c.auth.jwtPrivateKeyFile =
+      auth.string("jwt_private_key_file", "", {.help = "PEM private key for RS256/ES256 access tokens"});
+  c.auth.issuer = auth.string("issuer", "monti", {.help = "iss of issued access tokens (and required on them)"});
+  c.auth.audience = auth.string("audience", "monti", {.help = "aud of issued access tokens (and required on them)"});
+  c.auth.leeway = auth.duration("leeway", std::chrono::seconds(60), {.help = "Clock skew allowed on exp, nbf, iat"});
+  c.auth.passwordIterations =
+      asInt(auth.integer("password_iterations", 600'000, 1000, 10'000'000,
+                         {.help = "PBKDF2-HMAC-SHA256 cost of new password hashes (OWASP: 600000)"}));
+  c.auth.loginMaxFailures = asInt(auth.integer("login_max_failures", 5, 1, 1000,
+                                               {.help = "Failed logins per account within login_failure_window …"}));
+  c.auth.loginFailureWindow =
+      auth.duration("login_failure_window", std::chrono::minutes(15), {.help = "… this window …"});
+  c.auth.loginLockout = auth.duration("login_lockout", std::chrono::minutes(15),
+                                      {.help = "… lock the account this long (429, even for the right password)"});
+  c.auth.ipMaxFailures = asInt(auth.integer("ip_max_failures", 20, 1, 100000,
+                                            {.help = "Failed logins per IP within ip_failure_window before 429"}));
+  c.auth.ipFailureWindow = auth.duration("ip_failure_window", std::chrono::minutes(1), {.help = "See ip_max_failures"});
+  c.auth.bootstrapUsername = auth.string(
+      "bootstrap_admin_username", "",
+      {.help = "Creates this admin at start when no admin exists", .env = "MONTI_BOOTSTRAP_ADMIN_USERNAME"});
+  c.auth.bootstrapEmail = auth.string("bootstrap_admin_email", "",
+                                      {.help = "Email of the bootstrap admin", .env = "MONTI_BOOTSTRAP_ADMIN_EMAIL"});
+  c.auth.bootstrapPassword =
+      auth.string("bootstrap_admin_password", "",
+                  {.help = "Password of the bootstrap admin", .env = "MONTI_BOOTSTRAP_ADMIN_PASSWORD", .secret = true});
+  ConfigSection oidc(store, "oidc");
+  c.auth.oidc.issuer = oidc.string("issuer", "", {.help = "External identity provider (OIDC) issuer; empty: off"});
+  c.auth.oidc.audience = oidc.string("audience", "", {.help = "aud required on external tokens"});
+  c.auth.oidc.jwksUrl =
+      oidc.string("jwks_url", "", {.help = "JWKS URL of the provider (fetched, cached, refetched on an unknown kid)"});
+  c.auth.oidc.jwksFile = oidc.string("jwks_file", "", {.help = "JWKS file instead of a URL"});
+  c.auth.oidc.algorithm =
+      oidc.choice("algorithm", "RS256", {"RS256", "ES256"}, {.help = "Signature of external tokens"});
+  c.auth.oidc.roleClaim = oidc.string("role_claim", "role", {.help = "Claim that gives the role (admin, cs, viewer)"});
+  c.auth.oidc.tenantClaim = oidc.string("tenant_claim", "tenant", {.help = "Claim that gives the tenant"});
+  c.auth.oidc.departmentsClaim =
+      oidc.string("departments_claim", "departments", {.help = "Claim that gives departments"});
+  c.auth.oidc.locationsClaim = oidc.string("locations_claim", "locations", {.help = "Claim that gives locations"});
+  c.auth.oidc.defaultTenant = oidc.string("default_tenant", "default", {.help = "Tenant when the claim is absent"});
+  if (!c.auth.oidc.issuer.empty() && c.auth.oidc.jwksUrl.empty() == c.auth.oidc.jwksFile.empty()) {
+    throw ConfigError("config: oidc.issuer is set: exactly one of oidc.jwks_url and oidc.jwks_file is required");
+  }
   c.auth.jwtExpiry =
       auth.duration("jwt_expiry", std::chrono::hours(24), {.help = "Access token lifetime", .env = "JWT_EXPIRY"});
   c.auth.refreshTokenExpiry = auth.duration("refresh_token_expiry", std::chrono::hours(24 * 7),
@@ -136,6 +186,24 @@ CoreConfig CoreConfig::load(ConfigStore& store) {
                                     {.help = "TTL of cached agent stats (bare numbers are seconds)",
                                      .env = "CACHE_TTL_STATS",
                                      .bareNumberUnit = std::chrono::seconds(1)});
+
+  ConfigSection rates(store, "ratelimit");
+  c.rateLimit.enabled =
+      rates.boolean("enabled", true, {.help = "Count requests per route and user (per IP when anonymous)"});
+  c.rateLimit.defaultLimit =
+      rates.string("default", "300/1m", {.help = "Limit of routes without their own, COUNT/WINDOW"});
+  c.rateLimit.routes =
+      rates.string("routes", "", {.help = "Per-route limits replacing seed 001's: \"POST /api/v1/agents=10/1m; …\""});
+  try {
+    (void)http::parseRateLimit(c.rateLimit.defaultLimit);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError("config: ratelimit.default = \"" + c.rateLimit.defaultLimit + "\": " + e.what());
+  }
+  try {
+    (void)http::parseRateLimitOverrides(c.rateLimit.routes);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(std::string("config: ratelimit.routes: ") + e.what());
+  }
 
   ConfigSection events(store, "events");
   c.events.retention = events.duration("retention", std::chrono::hours(24 * 7),

@@ -55,12 +55,41 @@ struct DatabaseConfig {
 struct RedisConfig {
   std::string url;
   std::string password;
+  std::string keyPrefix = "monti:";
+};
+
+struct OidcConfig {
+  std::string issuer;  ///< empty: external tokens are not accepted
+  std::string audience;
+  std::string jwksUrl;
+  std::string jwksFile;
+  std::string algorithm = "RS256";
+  std::string roleClaim = "role";
+  std::string tenantClaim = "tenant";
+  std::string departmentsClaim = "departments";
+  std::string locationsClaim = "locations";
+  std::string defaultTenant = "default";
 };
 
 struct AuthConfig {
   std::string jwtSecret;
+  std::string jwtAlgorithm = "HS256";
+  std::string jwtPrivateKeyFile;  ///< RS256/ES256 signing key (PEM)
+  std::string issuer = "monti";
+  std::string audience = "monti";
+  std::chrono::milliseconds leeway{60'000};
   std::chrono::milliseconds jwtExpiry{24 * 3'600'000};
   std::chrono::milliseconds refreshTokenExpiry{7 * 86'400'000LL};
+  int passwordIterations = 600'000;
+  int loginMaxFailures = 5;
+  std::chrono::milliseconds loginFailureWindow{15 * 60'000};
+  std::chrono::milliseconds loginLockout{15 * 60'000};
+  int ipMaxFailures = 20;
+  std::chrono::milliseconds ipFailureWindow{60'000};
+  std::string bootstrapUsername;
+  std::string bootstrapEmail;
+  std::string bootstrapPassword;
+  OidcConfig oidc;
 };
 
 struct EventsConfig {
@@ -70,6 +99,12 @@ struct EventsConfig {
 struct SchedConfig {
   int workers = 4;
   std::chrono::milliseconds historyRetention{30 * 86'400'000LL};
+};
+
+struct RateLimitConfig {
+  bool enabled = true;
+  std::string defaultLimit = "300/1m";  ///< COUNT/WINDOW for routes without their own
+  std::string routes;                   ///< "METHOD /pattern=COUNT/WINDOW; …" overrides
 };
 
 struct CacheConfig {
@@ -89,6 +124,7 @@ struct CoreConfig {
   RedisConfig redis;
   AuthConfig auth;
   CacheConfig cache;
+  RateLimitConfig rateLimit;
   EventsConfig events;
   SchedConfig sched;
   std::chrono::milliseconds wsHeartbeatInterval{30000};

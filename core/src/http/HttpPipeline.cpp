@@ -85,15 +85,17 @@ struct HttpPipeline::Context {
   std::string userId;
   bool closeConnection = false;
   bool bodyRead = false;
+  std::optional<RateDecision> rate;  // set once the route's limit was checked
 };
 
 HttpPipeline::HttpPipeline(const Router& router, const config::ServerConfig& server, const config::CorsConfig& cors,
                            auth::Authenticator& authenticator, obs::JsonLogger& logger,
-                           obs::PrometheusRegistry& metrics)
+                           obs::PrometheusRegistry& metrics, RateLimiter* rateLimiter)
     : router_(router),
       server_(server),
       cors_(cors),
       authenticator_(authenticator),
+      rateLimiter_(rateLimiter),
       logger_(logger),
       metrics_(metrics),
       inFlight_(metrics.gauge("monti_http_requests_in_flight", "HTTP requests being handled now")) {}
@@ -220,8 +222,15 @@ Response HttpPipeline::process(IncomingRequest& incoming, Context& ctx) {
   request.setParams(std::move(match.params));
 
   const Route& route = *match.route;
+  // Authentication comes before the rate limit (DESIGN.md has it after): limits count per user, and an
+  // unverified token must not be able to spend another user's budget.
   auto principal = authenticator_.authenticate(request);
   if (principal) ctx.userId = principal->id;
+  if (rateLimiter_ != nullptr) {
+    const auto identity = principal ? "user:" + principal->id : "ip:" + request.remoteAddress();
+    ctx.rate = rateLimiter_->check(route.method, route.pattern, identity);
+    if (!ctx.rate->allowed) throw TooManyRequests("too many requests; slow down", ctx.rate->retryAfter);
+  }
   if (route.permission != kPublic) {
     if (!principal) throw Unauthorized();
     if (route.permission != kAuthenticated && !principal->has(route.permission)) {
@@ -244,6 +253,7 @@ void HttpPipeline::finish(Outcome& outcome, const Context& ctx, std::string_view
   r.setHeader("X-Content-Type-Options", "nosniff");
   r.setHeader("X-Frame-Options", "DENY");
   r.setHeader("Referrer-Policy", "no-referrer");
+  if (ctx.rate) applyRateHeaders(r, *ctx.rate);
   if (!origin.empty()) cors_.decorate(r, origin);
   outcome.closeConnection = ctx.closeConnection || draining();
 }

@@ -3,6 +3,7 @@
 #include "auth/Authenticator.hpp"
 #include "config/CoreConfig.hpp"
 #include "http/Cors.hpp"
+#include "http/RateLimiter.hpp"
 #include "http/Router.hpp"
 #include "obs/JsonLogger.hpp"
 #include "obs/PrometheusRegistry.hpp"
@@ -50,8 +51,10 @@ struct Outcome {
 /// Independent of Poco so that it can be tested without sockets. Called concurrently.
 class HttpPipeline {
  public:
+  /// `rateLimiter` may be null (no limits, e.g. in unit tests).
   HttpPipeline(const Router& router, const config::ServerConfig& server, const config::CorsConfig& cors,
-               auth::Authenticator& authenticator, obs::JsonLogger& logger, obs::PrometheusRegistry& metrics);
+               auth::Authenticator& authenticator, obs::JsonLogger& logger, obs::PrometheusRegistry& metrics,
+               RateLimiter* rateLimiter = nullptr);
 
   Outcome handle(IncomingRequest& incoming);
 
@@ -74,6 +77,7 @@ class HttpPipeline {
   config::ServerConfig server_;
   CorsPolicy cors_;
   auth::Authenticator& authenticator_;
+  RateLimiter* rateLimiter_;
   obs::JsonLogger& logger_;
   obs::PrometheusRegistry& metrics_;
   obs::Gauge& inFlight_;

@@ -5,10 +5,12 @@
 #include "kv/InProcessCounters.hpp"
 #include "kv/InProcessLocks.hpp"
 #include "kv/InProcessPubSub.hpp"
+#include "kv/InProcessRateStore.hpp"
 #include "kv/RedisConnectionPool.hpp"
 #include "kv/RedisCounters.hpp"
 #include "kv/RedisLocks.hpp"
 #include "kv/RedisPubSub.hpp"
+#include "kv/RedisRateStore.hpp"
 
 namespace monti::kv {
 
@@ -21,6 +23,7 @@ KeyValueServices makeKeyValueServices(const std::string& redisUrl, const std::st
     services.counters = std::make_unique<InProcessCounters>();
     services.locks = std::make_unique<InProcessLocks>();
     services.cache = std::make_unique<cache::InProcessCache>(options.cacheMaxEntries, metrics);
+    services.rates = std::make_unique<InProcessRateStore>(options.rateMaxEntries);
     services.mode = "in-process";
     return services;
   }
@@ -32,6 +35,7 @@ KeyValueServices makeKeyValueServices(const std::string& redisUrl, const std::st
   services.counters = std::make_unique<RedisCounters>(pool, options.keyPrefix);
   services.locks = std::make_unique<RedisLocks>(pool, options.keyPrefix);
   services.cache = std::make_unique<cache::RedisCache>(pool, options.keyPrefix, metrics, logger);
+  services.rates = std::make_unique<RedisRateStore>(pool, options.keyPrefix);
   services.mode = "redis";
   return services;
 }

@@ -1,7 +1,8 @@
 #pragma once
-/// Picks Redis or the in-process stand-ins for pub/sub, counters, locks and the cache.
+/// Picks Redis or the in-process stand-ins for pub/sub, counters, locks, rate-limit buckets and the cache.
 
 #include "kv/KeyValue.hpp"
+#include "kv/RateStore.hpp"
 
 #include <monti/cache/Cache.hpp>
 #include <monti/obs/Logger.hpp>
@@ -21,15 +22,17 @@ struct KeyValueOptions {
   std::string keyPrefix = "monti:";         // every Redis key and channel lives under it
   std::string clientName = "monti";         // CLIENT SETNAME of the Redis connections
   std::size_t cacheMaxEntries = 10000;      // in-process cache size bound
+  std::size_t rateMaxEntries = 100000;      // in-process rate-limit buckets bound (one per route and client)
 };
 
-/// The four services of one mode. Destroy them before the Logger and MetricsRegistry they were given; the
+/// The services of one mode. Destroy them before the Logger and MetricsRegistry they were given; the
 /// pub/sub owns a thread, joined by its destructor.
 struct KeyValueServices {
   std::unique_ptr<PubSub> pubsub;
   std::unique_ptr<Counters> counters;
   std::unique_ptr<Locks> locks;
   std::unique_ptr<cache::Cache> cache;
+  std::unique_ptr<RateStore> rates;
   std::string mode;  // "redis" or "in-process", for /health
 };
 

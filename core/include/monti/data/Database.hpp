@@ -26,7 +26,8 @@ class Param {
   Param(std::string_view value) : value_(std::string(value)) {}  // NOLINT(google-explicit-constructor)
   Param(const char* value) : value_(std::string(value)) {}       // NOLINT(google-explicit-constructor)
   Param(int value) : value_(std::to_string(value)) {}            // NOLINT(google-explicit-constructor)
-  Param(std::int64_t value) : value_(std::to_string(value)) {}   // NOLINT(google-explicit-constructor)
+  Param(long value) : value_(std::to_string(value)) {}           // NOLINT(google-explicit-constructor): std::int64_t
+  Param(long long value) : value_(std::to_string(value)) {}      // NOLINT(google-explicit-constructor)
   Param(double value);                                           // NOLINT(google-explicit-constructor)
   Param(bool value) : value_(value ? "true" : "false") {}        // NOLINT(google-explicit-constructor)
   Param(const nlohmann::json& value) : value_(value.dump()) {}   // NOLINT(google-explicit-constructor)
