@@ -81,8 +81,12 @@ void Runtime::setUpAuth() {
   authService_ = std::make_unique<auth::AuthService>(auth::AuthService::Services{
       *accounts_, *tokens_, *throttle_, *audit_, revoked_, *kv_.pubsub, events_.get(), *hasher_});
   apiKeys_ = std::make_unique<auth::ApiKeys>(*database_, *audit_);
-  tokenAuthenticator_ =
-      std::make_unique<auth::TokenAuthenticator>(tokens_->verifier(), nullptr, auth.oidc, revoked_, *database_);
+  if (!auth.oidc.issuer.empty()) {
+    externalTokens_ = std::make_unique<auth::ExternalTokens>(
+        auth.oidc, std::chrono::duration_cast<std::chrono::seconds>(auth.leeway), logger_);
+  }
+  tokenAuthenticator_ = std::make_unique<auth::TokenAuthenticator>(tokens_->verifier(), externalTokens_.get(),
+                                                                   auth.oidc, revoked_, *database_);
   activeAuthenticator_ = tokenAuthenticator_.get();
 }
 

@@ -103,6 +103,7 @@ class Runtime {
   std::unique_ptr<auth::RevocationSync> revocationSync_;
   std::unique_ptr<auth::AuthService> authService_;
   std::unique_ptr<auth::ApiKeys> apiKeys_;
+  std::unique_ptr<auth::ExternalTokens> externalTokens_;  // OIDC; nullptr unless oidc.issuer is set
   std::unique_ptr<auth::TokenAuthenticator> tokenAuthenticator_;
   auth::Authenticator* activeAuthenticator_ = &authenticator_;
   std::vector<plugin::LoadedPlugin*> started_;

@@ -40,7 +40,7 @@ AccessTokenId accessTokenId(const nlohmann::json& claims) {
   return {claimString(claims, "jti"), std::chrono::system_clock::time_point(std::chrono::seconds(exp))};
 }
 
-TokenAuthenticator::TokenAuthenticator(const crypto::JwtVerifier& ownTokens, const crypto::JwtVerifier* externalTokens,
+TokenAuthenticator::TokenAuthenticator(const crypto::JwtVerifier& ownTokens, ExternalTokens* externalTokens,
                                        const config::OidcConfig& oidc, const RevocationList& revoked,
                                        data::Database& database)
     : own_(ownTokens), external_(externalTokens), oidc_(oidc), revoked_(revoked), database_(database) {}

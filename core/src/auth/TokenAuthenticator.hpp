@@ -1,6 +1,7 @@
 #pragma once
 
 #include "auth/Authenticator.hpp"
+#include "auth/ExternalTokens.hpp"
 #include "auth/RevocationList.hpp"
 #include "auth/crypto/JwtVerifier.hpp"
 #include "config/CoreConfig.hpp"
@@ -21,7 +22,7 @@ namespace monti::auth {
 /// Thread-safe; a JWT costs no I/O (revocations are in memory); API keys are cached for a few seconds.
 class TokenAuthenticator final : public Authenticator {
  public:
-  TokenAuthenticator(const crypto::JwtVerifier& ownTokens, const crypto::JwtVerifier* externalTokens,
+  TokenAuthenticator(const crypto::JwtVerifier& ownTokens, ExternalTokens* externalTokens,
                      const config::OidcConfig& oidc, const RevocationList& revoked, data::Database& database);
 
   std::optional<Principal> authenticate(const http::Request& request) override;
@@ -32,7 +33,7 @@ class TokenAuthenticator final : public Authenticator {
   Principal fromApiKey(const std::string& key);
 
   const crypto::JwtVerifier& own_;
-  const crypto::JwtVerifier* external_;
+  ExternalTokens* external_;
   const config::OidcConfig& oidc_;
   const RevocationList& revoked_;
   data::Database& database_;

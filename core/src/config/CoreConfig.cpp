@@ -169,6 +169,8 @@ CoreConfig CoreConfig::load(ConfigStore& store) {
       oidc.string("departments_claim", "departments", {.help = "Claim that gives departments"});
   c.auth.oidc.locationsClaim = oidc.string("locations_claim", "locations", {.help = "Claim that gives locations"});
   c.auth.oidc.defaultTenant = oidc.string("default_tenant", "default", {.help = "Tenant when the claim is absent"});
+  c.auth.oidc.refetchInterval = oidc.duration("refetch_interval", std::chrono::seconds(30),
+                                              {.help = "Least time between two JWKS fetches for unknown key ids"});
   if (!c.auth.oidc.issuer.empty() && c.auth.oidc.jwksUrl.empty() == c.auth.oidc.jwksFile.empty()) {
     throw ConfigError("config: oidc.issuer is set: exactly one of oidc.jwks_url and oidc.jwks_file is required");
   }

@@ -69,6 +69,7 @@ struct OidcConfig {
   std::string departmentsClaim = "departments";
   std::string locationsClaim = "locations";
   std::string defaultTenant = "default";
+  std::chrono::milliseconds refetchInterval{30'000};
 };
 
 struct AuthConfig {
