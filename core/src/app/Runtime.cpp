@@ -278,6 +278,7 @@ void Runtime::start() {
   ready_ = true;
   logger_.info("listening", {{"host", config_.server.host},
                              {"port", server_->port()},
+                             {"tlsPort", server_->tlsPort()},
                              {"version", montiVersion()},
                              {"pid", Poco::Process::id()}});
 }

@@ -69,6 +69,15 @@ CoreConfig CoreConfig::load(ConfigStore& store) {
       "max_concurrent_requests", 1000, 1, 1000000,
       {.help = "Requests handled at once; past it 503 with Retry-After", .env = "MAX_CONCURRENT_REQUESTS"}));
 
+  s.tlsEnabled = server.boolean("tls_enabled", false, {.help = "Also serve HTTPS (TLS 1.2 or later)"});
+  s.tlsPort = asInt(server.integer("tls_port", 8443, 0, 65535, {.help = "HTTPS port; 0 picks a free one"}));
+  s.tlsCertFile = server.string("tls_cert_file", "", {.help = "PEM certificate (chain) for HTTPS"});
+  s.tlsKeyFile = server.string("tls_key_file", "", {.help = "PEM private key for HTTPS"});
+  s.hsts = server.boolean("hsts", true, {.help = "Send Strict-Transport-Security on HTTPS responses"});
+  if (s.tlsEnabled && (s.tlsCertFile.empty() || s.tlsKeyFile.empty())) {
+    throw ConfigError("config: server.tls_enabled = true needs server.tls_cert_file and server.tls_key_file");
+  }
+
   ConfigSection cors(store, "cors");
   c.cors.allowedOrigins = cors.list("allowed_origins", "", {.help = "Origins allowed by CORS (comma list, * for any)"});
   c.cors.allowCredentials = cors.boolean("allow_credentials", false, {.help = "Send Access-Control-Allow-Credentials"});

@@ -24,6 +24,11 @@ struct ServerConfig {
   std::chrono::milliseconds drainTimeout{15000};
   std::int64_t maxBodyBytes = 1 << 20;
   int maxConcurrentRequests = 1000;
+  bool tlsEnabled = false;  ///< an HTTPS listener besides the HTTP one
+  int tlsPort = 8443;       ///< 0 picks a free port
+  std::string tlsCertFile;
+  std::string tlsKeyFile;
+  bool hsts = true;  ///< Strict-Transport-Security on HTTPS responses
 };
 
 struct CorsConfig {

@@ -136,6 +136,9 @@ Outcome HttpPipeline::handle(IncomingRequest& incoming) {
   // A body nobody read must not be parsed as the next request on this connection.
   if (hasBody && !ctx.bodyRead) ctx.closeConnection = true;
   finish(outcome, ctx, origin);
+  if (incoming.secure && server_.hsts) {
+    outcome.response.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  }
   record(ctx, outcome, std::chrono::duration<double>(Clock::now() - ctx.start).count());
   return outcome;
 }

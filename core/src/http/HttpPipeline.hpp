@@ -37,6 +37,7 @@ struct IncomingRequest {
   Request::Pairs headers;
   std::string remoteAddress;
   BodySource* body = nullptr;  ///< nullptr: no body
+  bool secure = false;         ///< arrived over TLS
 };
 
 /// What the transport writes back.

@@ -1,5 +1,6 @@
 #include "http/HttpServer.hpp"
 
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
@@ -7,6 +8,7 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
 
@@ -43,7 +45,7 @@ class PocoBody final : public BodySource {
 
 class PipelineHandler final : public Poco::Net::HTTPRequestHandler {
  public:
-  explicit PipelineHandler(HttpPipeline& pipeline) : pipeline_(pipeline) {}
+  PipelineHandler(HttpPipeline& pipeline, bool secure) : pipeline_(pipeline), secure_(secure) {}
 
   void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
     IncomingRequest incoming;
@@ -55,6 +57,7 @@ class PipelineHandler final : public Poco::Net::HTTPRequestHandler {
       incoming.headers.emplace_back(name, value);
     PocoBody body(request);
     incoming.body = &body;
+    incoming.secure = secure_;
 
     Outcome outcome = pipeline_.handle(incoming);
     const Response& r = outcome.response;
@@ -74,18 +77,34 @@ class PipelineHandler final : public Poco::Net::HTTPRequestHandler {
 
  private:
   HttpPipeline& pipeline_;
+  bool secure_;
 };
 
 class PipelineFactory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  explicit PipelineFactory(HttpPipeline& pipeline) : pipeline_(pipeline) {}
+  PipelineFactory(HttpPipeline& pipeline, bool secure) : pipeline_(pipeline), secure_(secure) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new PipelineHandler(pipeline_);  // NOLINT(cppcoreguidelines-owning-memory): Poco takes ownership
+    return new PipelineHandler(pipeline_, secure_);  // NOLINT(cppcoreguidelines-owning-memory): Poco owns it
   }
 
  private:
   HttpPipeline& pipeline_;
+  bool secure_;
 };
+
+// TLS 1.2 or later with the configured certificate; no client certificates.
+Poco::Net::Context::Ptr tlsContext(const config::ServerConfig& config) {
+  Poco::Net::Context::Params params;
+  params.privateKeyFile = config.tlsKeyFile;
+  params.certificateFile = config.tlsCertFile;
+  params.verificationMode = Poco::Net::Context::VERIFY_NONE;
+  params.loadDefaultCAs = false;
+  params.cipherList = "HIGH:!aNULL:!MD5:!RC4";
+  Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
+  context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+  context->preferServerCiphers();
+  return context;
+}
 
 }  // namespace
 
@@ -118,9 +137,25 @@ void HttpServer::start() {
   params->setMaxKeepAliveRequests(config_.maxKeepAliveRequests);
   params->setTimeout(Poco::Timespan(config_.readTimeout.count() * 1000));
   params->setServerName("monti");
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new PipelineFactory(pipeline_), *threads_, socket, params);
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new PipelineFactory(pipeline_, false), *threads_, socket, params);
+  if (config_.tlsEnabled) startTls(params);
   listener_ = std::make_unique<Poco::Net::ServerSocket>(socket);
   server_->start();
+}
+
+void HttpServer::startTls(const Poco::AutoPtr<Poco::Net::HTTPServerParams>& params) {
+  const Poco::Net::SocketAddress address(config_.host, static_cast<Poco::UInt16>(config_.tlsPort));
+  Poco::Net::SecureServerSocket socket(tlsContext(config_));
+  try {
+    socket.bind(address, true, false);
+    socket.listen(config_.backlog);
+  } catch (const Poco::Exception& e) {
+    throw std::runtime_error("cannot listen (TLS) on " + address.toString() + ": " + e.displayText());
+  }
+  tlsPort_ = socket.address().port();
+  tlsListener_ = std::make_unique<Poco::Net::ServerSocket>(socket);
+  tlsServer_ = std::make_unique<Poco::Net::HTTPServer>(new PipelineFactory(pipeline_, true), *threads_, socket, params);
+  tlsServer_->start();
 }
 
 void HttpServer::drainAndStop(std::chrono::milliseconds timeout) {
@@ -129,14 +164,23 @@ void HttpServer::drainAndStop(std::chrono::milliseconds timeout) {
   // Poco's stop leaves the listening socket open (and its acceptor takes up to 250 ms to notice): close it
   // first so new clients are refused at once instead of left hanging.
   listener_->close();
+  if (tlsListener_) tlsListener_->close();
   // Stops the acceptor; connections finish the request they are on, then close (keep-alive ends).
   server_->stopAll(false);
+  if (tlsServer_) tlsServer_->stopAll(false);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (server_->currentConnections() > 0 && std::chrono::steady_clock::now() < deadline) {
+  const auto open = [this] {
+    return server_->currentConnections() + (tlsServer_ ? tlsServer_->currentConnections() : 0);
+  };
+  while (open() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  if (server_->currentConnections() > 0) server_->stopAll(true);
+  if (open() > 0) {
+    server_->stopAll(true);
+    if (tlsServer_) tlsServer_->stopAll(true);
+  }
   threads_->joinAll();
+  tlsServer_.reset();
   server_.reset();
 }
 

@@ -3,13 +3,16 @@
 #include "config/CoreConfig.hpp"
 #include "http/HttpPipeline.hpp"
 
+#include <Poco/AutoPtr.h>
 #include <cstdint>
+
 #include <memory>
 
 namespace Poco {
 class ThreadPool;
 namespace Net {
 class HTTPServer;
+class HTTPServerParams;
 class ServerSocket;
 }  // namespace Net
 }  // namespace Poco
@@ -28,16 +31,23 @@ class HttpServer {
   void start();
   /// The bound port (useful when the config asked for port 0).
   std::uint16_t port() const noexcept { return port_; }
+  /// The HTTPS port, 0 when TLS is off.
+  std::uint16_t tlsPort() const noexcept { return tlsPort_; }
   /// Stops accepting, lets in-flight requests finish for up to `timeout`, then closes what is left.
   void drainAndStop(std::chrono::milliseconds timeout);
 
  private:
+  void startTls(const Poco::AutoPtr<Poco::Net::HTTPServerParams>& params);
+
   config::ServerConfig config_;
   HttpPipeline& pipeline_;
   std::unique_ptr<Poco::ThreadPool> threads_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   std::unique_ptr<Poco::Net::ServerSocket> listener_;  // a handle on the server's socket, to close it on drain
+  std::unique_ptr<Poco::Net::HTTPServer> tlsServer_;
+  std::unique_ptr<Poco::Net::ServerSocket> tlsListener_;
   std::uint16_t port_ = 0;
+  std::uint16_t tlsPort_ = 0;
 };
 
 }  // namespace monti::http
