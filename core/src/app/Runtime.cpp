@@ -45,6 +45,7 @@ Runtime::Runtime(config::ConfigStore& store, config::CoreConfig config, Paths pa
       logger_(logOutput, config_.logLevel, config_.podId),
       kv_(kv::makeKeyValueServices(config_.redis.url, config_.redis.password, metrics_, logger_,
                                    kv::KeyValueOptions{.keyPrefix = config_.redis.keyPrefix})) {
+  if (!config_.dataKey.empty()) dataKeyring_ = std::make_unique<auth::DataKeyring>(config_.dataKey);
   health_.add("database", true, obs::postgresProbe(config_.database.url));
   health_.add("redis", false, obs::redisProbe(config_.redis.url, config_.redis.password));
   if (!config_.database.url.empty()) {
@@ -102,7 +103,7 @@ void Runtime::registerAll() {
     auto& ctx = *contexts_.emplace_back(std::make_unique<plugin::PluginContext>(
         p.name, paths_.pluginDir / p.name,
         plugin::PluginContext::Services{router_, catalog_, store_, metrics_, logger_, database_.get(), *kv_.cache,
-                                        events_.get()}));
+                                        events_.get(), dataKeyring_.get()}));
     try {
       p.instance->registerWith(ctx);
     } catch (const std::exception& e) {
@@ -273,6 +274,17 @@ void Runtime::start() {
   }
   pipeline_ = std::make_unique<http::HttpPipeline>(router_, config_.server, config_.cors, *activeAuthenticator_,
                                                    logger_, metrics_, rateLimiter_.get());
+  if (audit_) {
+    pipeline_->onDenied([this](const auth::Principal& who, const http::Request& request, const http::Route& route) {
+      audit_->record({who.tenant,
+                      who.id.find(':') == std::string::npos ? "user:" + who.id : who.id,
+                      "access.denied",
+                      route.method + " " + route.pattern,
+                      request.remoteAddress(),
+                      request.correlationId(),
+                      {{"permission", route.permission}, {"role", who.role}}});
+    });
+  }
   server_ = std::make_unique<http::HttpServer>(config_.server, *pipeline_);
   server_->start();
   ready_ = true;

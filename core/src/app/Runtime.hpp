@@ -3,6 +3,7 @@
 #include "auth/ApiKeys.hpp"
 #include "auth/AuthService.hpp"
 #include "auth/Authenticator.hpp"
+#include "auth/DataKeyring.hpp"
 #include "auth/RevocationSync.hpp"
 #include "auth/TokenAuthenticator.hpp"
 #include "config/ConfigStore.hpp"
@@ -103,6 +104,7 @@ class Runtime {
   std::unique_ptr<auth::RevocationSync> revocationSync_;
   std::unique_ptr<auth::AuthService> authService_;
   std::unique_ptr<auth::ApiKeys> apiKeys_;
+  std::unique_ptr<auth::DataKeyring> dataKeyring_;        // nullptr without MONTI_DATA_KEY
   std::unique_ptr<auth::ExternalTokens> externalTokens_;  // OIDC; nullptr unless oidc.issuer is set
   std::unique_ptr<auth::TokenAuthenticator> tokenAuthenticator_;
   auth::Authenticator* activeAuthenticator_ = &authenticator_;

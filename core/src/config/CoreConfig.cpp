@@ -216,6 +216,13 @@ CoreConfig CoreConfig::load(ConfigStore& store) {
     throw ConfigError(std::string("config: ratelimit.routes: ") + e.what());
   }
 
+  ConfigSection data(store, "data");
+  c.dataKey = data.string("key", "",
+                          {.help = "Keyring for encrypted columns: id:base64(32 bytes)[,older ids…]; the "
+                                   "first encrypts",
+                           .env = "MONTI_DATA_KEY",
+                           .secret = true});
+
   ConfigSection events(store, "events");
   c.events.retention = events.duration("retention", std::chrono::hours(24 * 7),
                                        {.help = "How long published events stay in the outbox"});

@@ -131,6 +131,7 @@ struct CoreConfig {
   AuthConfig auth;
   CacheConfig cache;
   RateLimitConfig rateLimit;
+  std::string dataKey;  ///< MONTI_DATA_KEY keyring; empty: no encryption at rest available
   EventsConfig events;
   SchedConfig sched;
   std::chrono::milliseconds wsHeartbeatInterval{30000};

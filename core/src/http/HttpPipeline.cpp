@@ -237,6 +237,7 @@ Response HttpPipeline::process(IncomingRequest& incoming, Context& ctx) {
   if (route.permission != kPublic) {
     if (!principal) throw Unauthorized();
     if (route.permission != kAuthenticated && !principal->has(route.permission)) {
+      if (onDenied_) onDenied_(*principal, request, route);
       throw Forbidden("this needs the " + route.permission + " permission");
     }
   }

@@ -61,6 +61,11 @@ class HttpPipeline {
 
   /// While draining, responses ask clients to close their connection.
   void setDraining(bool draining) noexcept { draining_.store(draining); }
+
+  /// Called (on the worker thread) when an authenticated caller is refused a route for lack of permission.
+  using DenialObserver = std::function<void(const auth::Principal& who, const Request& request, const Route& route)>;
+  /// Set before serving; not thread-safe to change afterwards.
+  void onDenied(DenialObserver observer) { onDenied_ = std::move(observer); }
   bool draining() const noexcept { return draining_.load(); }
   std::int64_t inFlight() const noexcept { return inFlight_.value(); }
 
@@ -83,6 +88,7 @@ class HttpPipeline {
   obs::PrometheusRegistry& metrics_;
   obs::Gauge& inFlight_;
   std::atomic<bool> draining_{false};
+  DenialObserver onDenied_;
 
   std::shared_mutex cacheMutex_;  // instrument lookups are cached: the registry map takes a global lock
   std::unordered_map<std::string, obs::Counter*> counters_;

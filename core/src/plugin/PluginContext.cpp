@@ -40,6 +40,13 @@ PluginContext::PluginContext(std::string pluginName, std::filesystem::path resou
 
 obs::MetricsRegistry& PluginContext::metrics() { return services_.metrics; }
 
+security::FieldEncryption& PluginContext::fieldEncryption() {
+  if (services_.encryption == nullptr) {
+    throw std::logic_error("plugin " + name_ + " encrypts data at rest: set MONTI_DATA_KEY (data.key)");
+  }
+  return *services_.encryption;
+}
+
 data::Database& PluginContext::database() {
   if (services_.database == nullptr) {
     throw std::logic_error("plugin " + name_ + " needs a database: set DATABASE_URL (database.url)");

@@ -39,7 +39,8 @@ class PluginContext final : public Context,
     obs::Logger& logger;
     data::Database* database;  ///< nullptr without DATABASE_URL
     cache::Cache& cache;
-    events::EventService* events;  ///< nullptr without a database (events live in the outbox)
+    events::EventService* events;           ///< nullptr without a database (events live in the outbox)
+    security::FieldEncryption* encryption;  ///< nullptr without MONTI_DATA_KEY
   };
 
   PluginContext(std::string pluginName, std::filesystem::path resourceDir, const Services& services);
@@ -54,6 +55,7 @@ class PluginContext final : public Context,
   config::Section& config() override { return section_; }
   data::Database& database() override;
   cache::Cache& cache() override { return services_.cache; }
+  security::FieldEncryption& fieldEncryption() override;
   obs::MetricsRegistry& metrics() override;
   obs::Logger& logger() override { return services_.logger; }
 

@@ -540,3 +540,21 @@ TEST_F(HttpPipelineTest, AccessLogIsSkippedBelowInfo) {
 
 }  // namespace
 }  // namespace monti::http
+
+namespace monti::http {
+namespace {
+
+TEST_F(HttpPipelineTest, DeniedPermissionIsReportedToTheObserver) {
+  std::vector<std::string> denied;
+  pipeline().onDenied([&denied](const auth::Principal& who, const Request&, const Route& route) {
+    denied.push_back(who.id + " " + route.method + " " + route.pattern + " " + route.permission);
+  });
+  EXPECT_EQ(send("GET", "/api/v1/secret", {{"Authorization", "Bearer good"}}).response.status(), 403);
+  EXPECT_EQ(send("GET", "/api/v1/secret").response.status(), 401);  // anonymous: not a denial to audit
+  auth_.permissions = {"read:secret"};
+  EXPECT_EQ(send("GET", "/api/v1/secret", {{"Authorization", "Bearer good"}}).response.status(), 200);
+  EXPECT_EQ(denied, (std::vector<std::string>{"42 GET /api/v1/secret read:secret"}));
+}
+
+}  // namespace
+}  // namespace monti::http

@@ -27,6 +27,9 @@ class Database;
 namespace cache {
 class Cache;
 }
+namespace security {
+class FieldEncryption;
+}
 namespace config {
 class Section;
 }
@@ -52,6 +55,9 @@ class Context {
   virtual data::Database& database() = 0;
   /// The shared cache (Redis, or in-process on a single node).
   virtual cache::Cache& cache() = 0;
+  /// Encryption for sensitive columns. Throws std::logic_error when MONTI_DATA_KEY is not set, so a
+  /// plugin that stores such columns fails at start-up with a clear message.
+  virtual security::FieldEncryption& fieldEncryption() = 0;
   /// The plugin's own config section `[plugin.<name>]`.
   virtual config::Section& config() = 0;
   virtual obs::MetricsRegistry& metrics() = 0;
