@@ -501,6 +501,20 @@ TEST_F(ApiKeys, KeyAuthenticatesThroughBothHeaderFormsAsAService) {
   }
 }
 
+TEST_F(ApiKeys, KeyUseIsAudited) {
+  const auto key = createKey({"read:agents"}, "audited key").at("key").get<std::string>();
+  ASSERT_EQ(get(port_, kMe, apiKey(key)).status, 200);
+  const auto audit = get(port_, "/api/v1/admin/audit?limit=100", bearer(adminToken_));
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  bool found = false;
+  const auto body = audit.json();  // kept alive: the loop iterates into it
+  for (const auto& entry : body.at("data")) {
+    found = found || (entry.at("action") == "api_key.used" && entry.at("details").value("name", "") == "audited key");
+  }
+  EXPECT_TRUE(found) << audit.body;
+  EXPECT_EQ(audit.body.find(key), std::string::npos) << "the secret must not be audited";
+}
+
 TEST_F(ApiKeys, KeyCanDoOnlyWhatItWasGranted) {
   const auto reader = createKey({"read:agents"}).at("key").get<std::string>();
   const auto jobs = createKey({"admin:jobs"}).at("key").get<std::string>();

@@ -207,7 +207,9 @@ TEST_F(AuthorizationMatrix, AdminOfAnotherTenantSeesNoneOfThisTenantsAuditLog) {
   const auto& otherAdmin = callers_[3];
   const auto audit = get(port(), "/api/v1/admin/audit?limit=100", bearer(otherAdmin.accessToken));
   ASSERT_EQ(audit.status, 200) << audit.body;
-  for (const auto& entry : audit.json().at("data")) {
+  const auto body = audit.json();  // kept alive: the loop iterates into it
+  ASSERT_FALSE(body.at("data").empty()) << "the other tenant's admin has audit entries of its own";
+  for (const auto& entry : body.at("data")) {
     for (const auto& caller : callers_) {
       if (caller.account && caller.name != otherAdmin.name) {
         EXPECT_NE(entry.value("target", nlohmann::json()), caller.account->username) << entry;

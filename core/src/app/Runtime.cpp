@@ -87,7 +87,7 @@ void Runtime::setUpAuth() {
         auth.oidc, std::chrono::duration_cast<std::chrono::seconds>(auth.leeway), logger_);
   }
   tokenAuthenticator_ = std::make_unique<auth::TokenAuthenticator>(tokens_->verifier(), externalTokens_.get(),
-                                                                   auth.oidc, revoked_, *database_);
+                                                                   auth.oidc, revoked_, *database_, audit_.get());
   activeAuthenticator_ = tokenAuthenticator_.get();
 }
 

@@ -9,4 +9,6 @@ bool Principal::has(std::string_view permission) const {
                      [permission](const std::string& p) { return p == "*" || p == permission; });
 }
 
+bool Principal::isSelfOrAdmin(std::string_view userId) const { return id == userId || has("*"); }
+
 }  // namespace monti::auth

@@ -42,8 +42,8 @@ AccessTokenId accessTokenId(const nlohmann::json& claims) {
 
 TokenAuthenticator::TokenAuthenticator(const crypto::JwtVerifier& ownTokens, ExternalTokens* externalTokens,
                                        const config::OidcConfig& oidc, const RevocationList& revoked,
-                                       data::Database& database)
-    : own_(ownTokens), external_(externalTokens), oidc_(oidc), revoked_(revoked), database_(database) {}
+                                       data::Database& database, AuditLog* audit)
+    : own_(ownTokens), external_(externalTokens), oidc_(oidc), revoked_(revoked), database_(database), audit_(audit) {}
 
 std::optional<Principal> TokenAuthenticator::authenticate(const http::Request& request) {
   const auto authorization = request.header("Authorization");
@@ -122,6 +122,9 @@ Principal TokenAuthenticator::fromApiKey(const std::string& key) {
     p.username = rows[0].string(2);
     p.role = "service";
     p.permissions = parseTextArray(rows[0].text(3));
+    if (audit_ != nullptr) {
+      audit_->record({p.tenant, p.id, "api_key.used", p.id, "", "", {{"name", p.username}}});
+    }
     principal = std::move(p);
   }
   std::lock_guard lock(keysMutex_);

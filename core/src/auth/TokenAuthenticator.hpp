@@ -1,5 +1,6 @@
 #pragma once
 
+#include "auth/AuditLog.hpp"
 #include "auth/Authenticator.hpp"
 #include "auth/ExternalTokens.hpp"
 #include "auth/RevocationList.hpp"
@@ -22,8 +23,10 @@ namespace monti::auth {
 /// Thread-safe; a JWT costs no I/O (revocations are in memory); API keys are cached for a few seconds.
 class TokenAuthenticator final : public Authenticator {
  public:
+  /// `audit` (may be null) records API-key use: once per key and node per cache period, not per request.
   TokenAuthenticator(const crypto::JwtVerifier& ownTokens, ExternalTokens* externalTokens,
-                     const config::OidcConfig& oidc, const RevocationList& revoked, data::Database& database);
+                     const config::OidcConfig& oidc, const RevocationList& revoked, data::Database& database,
+                     AuditLog* audit = nullptr);
 
   std::optional<Principal> authenticate(const http::Request& request) override;
 
@@ -37,6 +40,7 @@ class TokenAuthenticator final : public Authenticator {
   const config::OidcConfig& oidc_;
   const RevocationList& revoked_;
   data::Database& database_;
+  AuditLog* audit_;
 
   struct CachedKey {
     std::optional<Principal> principal;  ///< nullopt: no such (valid) key

@@ -1,3 +1,5 @@
+#include <monti/auth/Principal.hpp>
+
 #include "auth/AccountRepository.hpp"
 #include "auth/LoginThrottle.hpp"
 #include "auth/RevocationList.hpp"
@@ -76,6 +78,24 @@ TEST_F(LoginThrottleTest, BlocksAnIpAfterTooManyFailuresAcrossAccounts) {
   ASSERT_TRUE(wait);
   EXPECT_EQ(*wait, std::chrono::seconds(60));
   EXPECT_FALSE(throttle_.blocked("someone-else", "192.0.2.2"));
+}
+
+}  // namespace
+}  // namespace monti::auth
+
+namespace monti::auth {
+namespace {
+
+TEST(Principal, IsSelfOrAdminFollowsSeed001) {
+  Principal cs;
+  cs.id = "7";
+  cs.permissions = permissionsFor("cs");
+  EXPECT_TRUE(cs.isSelfOrAdmin("7"));
+  EXPECT_FALSE(cs.isSelfOrAdmin("8"));
+  Principal admin;
+  admin.id = "1";
+  admin.permissions = permissionsFor("admin");
+  EXPECT_TRUE(admin.isSelfOrAdmin("8"));
 }
 
 }  // namespace

@@ -18,6 +18,8 @@ struct Principal {
 
   /// True when `permissions` holds `permission` or "*".
   bool has(std::string_view permission) const;
+  /// Seed 001 §7.1 requireSelfOrAdmin: true for the user `userId` themself or an admin (permission "*").
+  bool isSelfOrAdmin(std::string_view userId) const;
 };
 
 }  // namespace monti::auth
