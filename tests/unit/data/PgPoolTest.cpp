@@ -1,5 +1,7 @@
 // The pool against a real PostgreSQL (MONTI_TEST_DATABASE_URL); skipped without one.
 #include "data/PgDatabase.hpp"
+
+#include <monti/auth/Scope.hpp>
 #include "data/PgPool.hpp"
 #include "obs/PrometheusRegistry.hpp"
 
@@ -157,6 +159,26 @@ TEST_F(PgPoolTest, OptionsInTheUrlAreKeptAlongsideMontisOwn) {
   EXPECT_EQ(lease->exec("SHOW search_path")[0].string(0), "monti_test_path");
   EXPECT_EQ(lease->exec("SHOW statement_timeout")[0].string(0), "1234ms");
   EXPECT_EQ(lease->exec("SHOW client_min_messages")[0].string(0), "warning");
+}
+
+TEST_F(PgPoolTest, ScopeClauseNarrowsRowsAsDocumented) {
+  PgDatabase db(settings(1, 1s), std::nullopt, metrics_);
+  const std::string clause =
+      "SELECT count(*) FROM (VALUES ('acme','Sales','Berlin'), ('acme','Support','Berlin'), "
+      "('other','Sales','Berlin')) "
+      "AS r(tenant_id, department, location) WHERE tenant_id = $1 "
+      "AND (cardinality($2::text[]) = 0 OR department = ANY($2::text[])) "
+      "AND (cardinality($3::text[]) = 0 OR location = ANY($3::text[]))";
+  auth::Principal everything;
+  everything.tenant = "acme";
+  auth::Principal sales = everything;
+  sales.departments = {"Sales"};
+  const auto count = [&](const auth::Principal& who) {
+    const auto p = auth::scopeParams(who);
+    return db.read(clause, {p.tenant, p.departments, p.locations})[0].int64(0);
+  };
+  EXPECT_EQ(count(everything), 2);
+  EXPECT_EQ(count(sales), 1);
 }
 
 TEST_F(PgPoolTest, ReadUsesTheReplicaWhenConfigured) {
