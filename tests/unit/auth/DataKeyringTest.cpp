@@ -37,7 +37,9 @@ TEST(DataKeyring, MalformedKeyringsAreConfigErrorsWithoutKeyMaterial) {
       ADD_FAILURE() << "accepted \"" << bad << "\"";
     } catch (const config::ConfigError& e) {
       EXPECT_NE(std::string(e.what()).find("data.key"), std::string::npos) << e.what();
-      if (bad.size() > 8) EXPECT_EQ(std::string(e.what()).find(bad.substr(3)), std::string::npos) << e.what();
+      if (bad.size() > 8) {
+        EXPECT_EQ(std::string(e.what()).find(bad.substr(3)), std::string::npos) << e.what();
+      }
     }
   }
 }

@@ -52,7 +52,7 @@ class PluginContextTest : public ::testing::Test {
     if (resources.empty()) resources = kDir / name;
     return std::make_unique<PluginContext>(
         name, resources,
-        PluginContext::Services{router_, catalog_, *store_, metrics_, logger_, nullptr, cache_, nullptr});
+        PluginContext::Services{router_, catalog_, *store_, metrics_, logger_, nullptr, cache_, nullptr, nullptr});
   }
 
   Plugin& load(const std::string& name) {
