@@ -85,6 +85,7 @@ struct HttpPipeline::Context {
   std::string userId;
   bool closeConnection = false;
   bool bodyRead = false;
+  bool overloaded = false;
   std::optional<RateDecision> rate;  // set once the route's limit was checked
 };
 
@@ -106,10 +107,15 @@ Outcome HttpPipeline::handle(IncomingRequest& incoming) {
   ctx.correlationId = clientId && acceptableCorrelationId(*clientId) ? *clientId : newCorrelationId();
   ctx.method = metricMethod(incoming.method);
   inFlight_.inc();
+  ctx.overloaded = admitted_.fetch_add(1) >= server_.maxConcurrentRequests;
   struct Leave {
     obs::Gauge& gauge;
-    ~Leave() { gauge.dec(); }
-  } leave{inFlight_};
+    std::atomic<std::int64_t>& admitted;
+    ~Leave() {
+      gauge.dec();
+      admitted.fetch_sub(1);
+    }
+  } leave{inFlight_, admitted_};
 
   // A copy: process() moves the headers into the Request, which is gone by the time finish() runs.
   const std::string* originHeader = findHeader(incoming.headers, "Origin");
@@ -178,7 +184,7 @@ Response HttpPipeline::process(IncomingRequest& incoming, Context& ctx) {
     return response;
   }
 
-  if (inFlight_.value() > server_.maxConcurrentRequests) {
+  if (ctx.overloaded) {
     throw ServiceUnavailable("the server is handling too many requests", std::chrono::seconds{1}, "overloaded");
   }
   if (!match.pathExists()) throw NotFound("no route for " + std::string(rawPath));

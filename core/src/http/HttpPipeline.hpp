@@ -88,6 +88,9 @@ class HttpPipeline {
   obs::PrometheusRegistry& metrics_;
   obs::Gauge& inFlight_;
   std::atomic<bool> draining_{false};
+  // Admission count: each request learns its own position from one atomic step, so two requests racing
+  // past the limit cannot both read the other's increment and both be refused.
+  std::atomic<std::int64_t> admitted_{0};
   DenialObserver onDenied_;
 
   std::shared_mutex cacheMutex_;  // instrument lookups are cached: the registry map takes a global lock
