@@ -1,5 +1,7 @@
 #include "support/Accounts.hpp"
 
+#include "support/ExecArgs.hpp"
+
 #include "support/TempFile.hpp"
 #include "support/TestDatabase.hpp"
 
@@ -56,22 +58,9 @@ ExitResult runWithInput(const std::vector<std::string>& args, const Environment&
   const TempFile stdoutFile("", ".out");
   const TempFile stderrFile("", ".err");
   // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
-  std::vector<std::string> argvStorage{MONTI_BINARY};
-  argvStorage.insert(argvStorage.end(), args.begin(), args.end());
-  std::vector<std::string> envStorage;
-  envStorage.reserve(env.size());
-  for (const auto& [name, value] : env)
-    envStorage.push_back(name + "=" + value);
-  std::vector<char*> argv;
-  argv.reserve(argvStorage.size() + 1);
-  for (auto& a : argvStorage)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  envp.reserve(envStorage.size() + 1);
-  for (auto& e : envStorage)
-    envp.push_back(e.data());
-  envp.push_back(nullptr);
+  std::vector<std::string> argvStrings{MONTI_BINARY};
+  argvStrings.insert(argvStrings.end(), args.begin(), args.end());
+  ExecArgs exec(std::move(argvStrings), env);
   const int in = open(stdinFile.path().c_str(), O_RDONLY | O_CLOEXEC);
   const int out = open(stdoutFile.path().c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
   const int err = open(stderrFile.path().c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
@@ -89,7 +78,7 @@ ExitResult runWithInput(const std::vector<std::string>& args, const Environment&
     dup2(in, STDIN_FILENO);
     dup2(out, STDOUT_FILENO);
     dup2(err, STDERR_FILENO);
-    execve(argv[0], argv.data(), envp.data());
+    execve(exec.argv()[0], exec.argv(), exec.envp());
     _exit(127);
   }
   close(in);

@@ -1,5 +1,7 @@
 #include "support/MontiProcess.hpp"
 
+#include "support/ExecArgs.hpp"
+
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -137,27 +139,8 @@ bool OutputCollector::waitForEof(std::chrono::milliseconds timeout) const {
 
 MontiProcess::MontiProcess(std::vector<std::string> args, const Environment& env) {
   // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
-  std::vector<std::string> argvStorage;
-  argvStorage.reserve(args.size() + 1);
-  argvStorage.emplace_back(MONTI_BINARY);
-  for (auto& a : args)
-    argvStorage.push_back(std::move(a));
-  std::vector<std::string> envStorage;
-  envStorage.reserve(env.size());
-  for (const auto& [name, value] : env) {
-    envStorage.push_back(name);
-    envStorage.back().append("=").append(value);
-  }
-  std::vector<char*> argv;
-  argv.reserve(argvStorage.size() + 1);
-  for (auto& a : argvStorage)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  envp.reserve(envStorage.size() + 1);
-  for (auto& e : envStorage)
-    envp.push_back(e.data());
-  envp.push_back(nullptr);
+  args.insert(args.begin(), MONTI_BINARY);
+  ExecArgs exec(std::move(args), env);
 
   std::signal(SIGPIPE, SIG_IGN);  // a server closing early must fail a write, not kill the test
   const Pipe out = makePipe();
@@ -178,7 +161,7 @@ MontiProcess::MontiProcess(std::vector<std::string> args, const Environment& env
     dup2(devNull, STDIN_FILENO);
     dup2(out.write, STDOUT_FILENO);
     dup2(err.write, STDERR_FILENO);
-    execve(argv[0], argv.data(), envp.data());
+    execve(exec.argv()[0], exec.argv(), exec.envp());
     _exit(127);
   }
   close(devNull);
