@@ -4,6 +4,8 @@
 #include "auth/crypto/Random.hpp"
 #include "obs/DependencyProbes.hpp"
 #include "plugin/PluginContext.hpp"
+#include "realtime/InProcessRoomBroker.hpp"
+#include "realtime/RedisRoomBroker.hpp"
 
 #include <monti/http/Errors.hpp>
 #include <monti/http/Pagination.hpp>
@@ -60,6 +62,43 @@ Runtime::Runtime(config::ConfigStore& store, config::CoreConfig config, Paths pa
     events_ = std::make_unique<events::EventService>(catalog_, *kv_.pubsub, logger_, metrics_);
     setUpAuth();
   }
+  setUpRealtime();
+}
+
+void Runtime::setUpRealtime() {
+  const auto& rt = config_.realtime;
+  if (kv_.redis) {
+    // The node id names this process's presence counts: a restarted node starts afresh.
+    roomBroker_ = std::make_unique<realtime::RedisRoomBroker>(
+        kv_.redis, *kv_.pubsub,
+        realtime::RedisRoomBroker::Settings{config_.redis.keyPrefix, config_.podId + "-" + realtime::newEpoch(),
+                                            rt.historySize, rt.historyTtl});
+  } else {
+    roomBroker_ = std::make_unique<realtime::InProcessRoomBroker>(rt.historySize, rt.historyTtl);
+  }
+  realtime::Hub::Services services{config_.realtime, catalog_, *roomBroker_, metrics_, logger_, {}, {}, {}};
+  services.authenticate = [this](const std::string& token) {
+    const http::Request request("GET", "/ws", "", {{"Authorization", "Bearer " + token}}, "", "", "",
+                                std::chrono::steady_clock::now() + std::chrono::seconds(10));
+    auto user = activeAuthenticator_->authenticate(request);
+    if (!user) throw http::Unauthorized("a token is required");
+    return *user;
+  };
+  services.isRevoked = [this](const std::string& tokenId) { return revoked_.revoked(tokenId); };
+  if (events_) {
+    services.emitDurable = [this](std::string_view name, const nlohmann::json& payload, std::string_view tenant) {
+      emitDurable(name, payload, tenant);
+    };
+  }
+  hub_ = std::make_unique<realtime::Hub>(std::move(services));
+  hubTakeover_ = std::make_unique<realtime::HubTakeover>(*hub_);
+}
+
+void Runtime::emitDurable(std::string_view name, const nlohmann::json& payload, std::string_view tenant) {
+  auto tx = database_->begin();
+  const std::string aggregate = "user:" + payload.value("userId", std::string());
+  events_->emit(*tx, name, payload, {.tenant = tenant, .aggregate = aggregate});
+  tx->commit();
 }
 
 void Runtime::setUpAuth() {
@@ -103,7 +142,7 @@ void Runtime::registerAll() {
     auto& ctx = *contexts_.emplace_back(std::make_unique<plugin::PluginContext>(
         p.name, paths_.pluginDir / p.name,
         plugin::PluginContext::Services{router_, catalog_, store_, metrics_, logger_, database_.get(), *kv_.cache,
-                                        events_.get(), dataKeyring_.get()}));
+                                        events_.get(), dataKeyring_.get(), *hub_}));
     try {
       p.instance->registerWith(ctx);
     } catch (const std::exception& e) {
@@ -193,6 +232,11 @@ void Runtime::registerAuthRoutes() {
 }
 
 void Runtime::registerCoreRoutes() {
+  realtime::registerRealtimeRoutes(router_, *hub_);
+  catalog_.events.push_back(
+      plugin::EventDecl{"realtime.user_online", "A user's first realtime connection (on any node) opened", "core"});
+  catalog_.events.push_back(
+      plugin::EventDecl{"realtime.user_offline", "A user's last realtime connection (on any node) closed", "core"});
   auto add = [this](std::string method, std::string path, http::Handler handler) {
     router_.add(
         http::Route{std::move(method), std::move(path), std::string(http::kPublic), "core", std::move(handler)});
@@ -259,9 +303,10 @@ void Runtime::start() {
   }
   if (events_) {
     events_->start();
-    relay_ = std::make_unique<events::OutboxRelay>(
-        events::OutboxRelay::Settings{config_.database.url, std::string(events::EventService::kChannel)}, *kv_.pubsub,
-        logger_, metrics_);
+    events::OutboxRelay::Settings relaySettings{
+        config_.database.url, std::string(events::EventService::kChannel), 500, std::chrono::milliseconds(1000), {}};
+    if (!catalog_.roomRoutes.empty()) relaySettings.afterPublish = [this](const events::Event& e) { hub_->route(e); };
+    relay_ = std::make_unique<events::OutboxRelay>(std::move(relaySettings), *kv_.pubsub, logger_, metrics_);
     relay_->start();
   }
   scheduler_ = std::make_unique<sched::Scheduler>(catalog_, database_.get(), config_.podId, config_.sched.workers,
@@ -285,7 +330,11 @@ void Runtime::start() {
                       {{"permission", route.permission}, {"role", who.role}}});
     });
   }
+  for (const auto& pattern : realtime::streamRoutePatterns())
+    pipeline_->acceptTokensOutsideHeaders(pattern);
+  hub_->start();
   server_ = std::make_unique<http::HttpServer>(config_.server, *pipeline_);
+  server_->setTakeoverHandler(hubTakeover_.get());
   server_->start();
   ready_ = true;
   logger_.info("listening", {{"host", config_.server.host},
@@ -302,6 +351,7 @@ void Runtime::stop() noexcept {
     server_->drainAndStop(config_.server.drainTimeout);
     server_.reset();
   }
+  if (hub_) hub_->stop();  // WebSocket clients get 1001 and reconnect to another node
   if (scheduler_) scheduler_->stop();
   if (relay_) relay_->stop();
   if (events_) events_->stop();

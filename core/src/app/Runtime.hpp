@@ -22,6 +22,9 @@
 #include "plugin/Catalog.hpp"
 #include "plugin/PluginContext.hpp"
 #include "plugin/PluginLoader.hpp"
+#include "realtime/Hub.hpp"
+#include "realtime/RealtimeHttp.hpp"
+#include "realtime/RoomBroker.hpp"
 #include "sched/Scheduler.hpp"
 
 #include <chrono>
@@ -73,6 +76,8 @@ class Runtime {
   void registerCoreJobs();
   void setUpAuth();
   void registerAuthRoutes();
+  void setUpRealtime();
+  void emitDurable(std::string_view name, const nlohmann::json& payload, std::string_view tenant);
 
   config::ConfigStore& store_;
   config::CoreConfig config_;
@@ -109,6 +114,10 @@ class Runtime {
   std::unique_ptr<auth::TokenAuthenticator> tokenAuthenticator_;
   auth::Authenticator* activeAuthenticator_ = &authenticator_;
   std::vector<plugin::LoadedPlugin*> started_;
+  // The realtime hub: after the database, events and auth it uses, so it is destroyed before them.
+  std::unique_ptr<realtime::RoomBroker> roomBroker_;
+  std::unique_ptr<realtime::Hub> hub_;
+  std::unique_ptr<realtime::HubTakeover> hubTakeover_;
   std::unique_ptr<http::RateLimiter> rateLimiter_;
   std::unique_ptr<http::HttpPipeline> pipeline_;
   std::unique_ptr<http::HttpServer> server_;

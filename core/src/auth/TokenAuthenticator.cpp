@@ -58,11 +58,19 @@ std::optional<Principal> TokenAuthenticator::authenticate(const http::Request& r
   if (own) {
     const auto id = accessTokenId(own.value());
     if (id.jti.empty() || revoked_.revoked(id.jti)) throw http::Unauthorized("the token was revoked");
-    return fromOwnClaims(own.value());
+    Principal p = fromOwnClaims(own.value());
+    p.tokenId = id.jti;
+    p.expiresAt = std::chrono::duration_cast<std::chrono::seconds>(id.expiresAt.time_since_epoch()).count();
+    return p;
   }
   if (external_ != nullptr) {
     auto external = external_->verify(token);
-    if (external) return fromExternalClaims(external.value());
+    if (external) {
+      Principal p = fromExternalClaims(external.value());
+      const auto exp = external.value().find("exp");
+      if (exp != external.value().end() && exp->is_number_integer()) p.expiresAt = exp->get<std::int64_t>();
+      return p;
+    }
   }
   throw http::Unauthorized("invalid or expired token");
 }

@@ -233,8 +233,32 @@ CoreConfig CoreConfig::load(ConfigStore& store) {
       sched.duration("history_retention", std::chrono::hours(24 * 30), {.help = "How long job run history is kept"});
 
   ConfigSection realtime(store, "realtime");
-  c.wsHeartbeatInterval = realtime.duration("heartbeat_interval", std::chrono::seconds(30),
-                                            {.help = "WebSocket ping interval", .env = "WS_HEARTBEAT_INTERVAL"});
+  auto& rt = c.realtime;
+  rt.heartbeatInterval =
+      realtime.duration("heartbeat_interval", std::chrono::seconds(30),
+                        {.help = "WebSocket ping (SSE comment) interval; two unanswered pings close the connection",
+                         .env = "WS_HEARTBEAT_INTERVAL"});
+  rt.batchWindow = realtime.duration("batch_window", std::chrono::milliseconds(50),
+                                     {.help = "Events of a room within this window leave as one frame"});
+  rt.maxMessageBytes = static_cast<std::size_t>(realtime.integer(
+      "max_message_bytes", 65536, 128, 16 * 1024 * 1024, {.help = "Largest client message (close 1009 past it)"}));
+  rt.maxMessagesPerSecond = asInt(realtime.integer("max_messages_per_second", 50, 1, 100000,
+                                                   {.help = "Client messages per connection and second (close 1008)"}));
+  rt.maxQueueBytes = static_cast<std::size_t>(
+      realtime.integer("max_queue_bytes", 1048576, 4096, 1024 * 1024 * 1024,
+                       {.help = "Unsent bytes per connection before it is closed as a slow consumer (1008)"}));
+  rt.maxSubscriptions =
+      asInt(realtime.integer("max_subscriptions", 100, 1, 10000, {.help = "Rooms one connection may join"}));
+  rt.maxConnections = asInt(realtime.integer("max_connections", 15000, 1, 1000000,
+                                             {.help = "WebSocket and SSE connections per node (503 past it)"}));
+  rt.maxEventBytes = static_cast<std::size_t>(realtime.integer("max_event_bytes", 65536, 16, 16 * 1024 * 1024,
+                                                               {.help = "Largest data of one published room event"}));
+  rt.historySize = asInt(realtime.integer("history_size", 1000, 0, 1000000,
+                                          {.help = "Events kept per room so reconnecting clients can recover"}));
+  rt.historyTtl = realtime.duration("history_ttl", std::chrono::minutes(10),
+                                    {.help = "How long a room's history is kept after its last event"});
+  rt.eventLoops =
+      asInt(realtime.integer("event_loops", 1, 1, 64, {.help = "Event-loop threads serving WebSocket and SSE"}));
   return c;
 }
 

@@ -5,6 +5,7 @@
 #include <monti/obs/Logger.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -119,6 +120,21 @@ struct CacheConfig {
 };
 
 /// The core's own configuration, read and validated in one place at start-up.
+/// The realtime hub: transports, limits, batching and history (docs/realtime.md).
+struct RealtimeConfig {
+  std::chrono::milliseconds heartbeatInterval{30000};
+  std::chrono::milliseconds batchWindow{50};
+  std::size_t maxMessageBytes = 65536;  ///< largest client message (1009 past it)
+  int maxMessagesPerSecond = 50;        ///< client messages per connection (1008 past it)
+  std::size_t maxQueueBytes = 1048576;  ///< unsent bytes per connection before it counts as slow (1008)
+  int maxSubscriptions = 100;           ///< rooms per connection
+  int maxConnections = 15000;           ///< per node; 503 past it
+  std::size_t maxEventBytes = 65536;    ///< data of one published event
+  int historySize = 1000;               ///< events kept per room for recovery
+  std::chrono::milliseconds historyTtl{600000};
+  int eventLoops = 1;  ///< epoll threads
+};
+
 struct CoreConfig {
   std::string podId;
   obs::LogLevel logLevel = obs::LogLevel::info;
@@ -134,7 +150,7 @@ struct CoreConfig {
   std::string dataKey;  ///< MONTI_DATA_KEY keyring; empty: no encryption at rest available
   EventsConfig events;
   SchedConfig sched;
-  std::chrono::milliseconds wsHeartbeatInterval{30000};
+  RealtimeConfig realtime;
 
   /// Reads every core key from `store` (declaring it). Throws ConfigError on the first invalid value.
   static CoreConfig load(ConfigStore& store);

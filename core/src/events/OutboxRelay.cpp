@@ -76,6 +76,7 @@ int OutboxRelay::publishBatch(data::PgConnection& connection) {
       {settings_.batchSize});
   if (rows.empty()) return 0;
   std::string published = "{";
+  std::vector<Event> relayed;
   for (const auto row : rows) {
     Event event{row.string(1), row.int64(0),  row.string(2),
                 row.string(3), row.string(4), nlohmann::json::parse(row.text(5)),
@@ -85,11 +86,19 @@ int OutboxRelay::publishBatch(data::PgConnection& connection) {
     }
     if (published.size() > 1) published += ',';
     published += row.text(0);
+    if (settings_.afterPublish) relayed.push_back(std::move(event));
   }
   published += '}';
   connection.exec("UPDATE event_outbox SET published_at = now() WHERE seq = ANY($1::bigint[])", {published});
   tx.commit();
   published_.inc(static_cast<std::uint64_t>(rows.size()));
+  for (const auto& event : relayed) {
+    try {
+      settings_.afterPublish(event);
+    } catch (const std::exception& e) {
+      logger_.error("outbox relay: after-publish step failed", {{"eventId", event.id}, {"error", e.what()}});
+    }
+  }
   return rows.size();
 }
 

@@ -3,11 +3,13 @@
 #include "data/PgConnection.hpp"
 #include "kv/KeyValue.hpp"
 
+#include <monti/events/Event.hpp>
 #include <monti/obs/Logger.hpp>
 #include <monti/obs/Metrics.hpp>
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -27,6 +29,9 @@ class OutboxRelay {
     std::string channel;  ///< bus channel
     int batchSize = 500;
     std::chrono::milliseconds idlePoll{1000};  ///< wake-up without a notification, as a safety net
+    /// Runs for each event once it was published and stamped, on the active relay only: work that must
+    /// happen once per event in the whole cluster (the realtime hub routes events into rooms here).
+    std::function<void(const Event&)> afterPublish;
   };
 
   OutboxRelay(Settings settings, kv::PubSub& bus, obs::Logger& logger, obs::MetricsRegistry& metrics);

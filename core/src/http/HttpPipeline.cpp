@@ -1,5 +1,7 @@
 #include "http/HttpPipeline.hpp"
 
+#include "http/PercentDecode.hpp"
+
 #include "http/Headers.hpp"
 #include "obs/Redact.hpp"
 
@@ -221,6 +223,7 @@ Response HttpPipeline::process(IncomingRequest& incoming, Context& ctx) {
     throw HttpError(408, "request_timeout", "the request was not received before its deadline");
   }
 
+  if (streamPatterns_.contains(match.route->pattern)) adoptStreamCredentials(incoming.headers, rawQuery);
   Request request(method, ctx.path, rawQuery, std::move(incoming.headers), std::move(body), incoming.remoteAddress,
                   ctx.correlationId, ctx.start + server_.requestTimeout);
   if (!request.body().empty()) {
@@ -249,6 +252,40 @@ Response HttpPipeline::process(IncomingRequest& incoming, Context& ctx) {
   }
   if (principal) request.setUser(std::move(*principal));
   return route.handler(request);
+}
+
+void HttpPipeline::adoptStreamCredentials(Request::Pairs& headers, std::string_view rawQuery) {
+  if (findHeader(headers, "Authorization") || findHeader(headers, "X-API-Key")) return;
+  // A browser's WebSocket cannot set headers: the token comes as a "bearer.<token>" subprotocol …
+  if (const std::string* protocols = findHeader(headers, "Sec-WebSocket-Protocol")) {
+    std::string_view rest(*protocols);
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      auto item = rest.substr(0, comma);
+      while (!item.empty() && item.front() == ' ')
+        item.remove_prefix(1);
+      while (!item.empty() && item.back() == ' ')
+        item.remove_suffix(1);
+      if (item.starts_with("bearer.")) {
+        headers.emplace_back("Authorization", "Bearer " + std::string(item.substr(7)));
+        return;
+      }
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+  }
+  // … or, as seed 001 §3.1 has it, in the query string (EventSource cannot set headers either).
+  std::string_view query(rawQuery);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto pair = query.substr(0, amp);
+    if (pair.starts_with("token=")) {
+      if (auto token = percentDecode(pair.substr(6), true); token && !token->empty()) {
+        headers.emplace_back("Authorization", "Bearer " + *token);
+      }
+      return;
+    }
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+  }
 }
 
 Response HttpPipeline::errorResponse(const HttpError& error, const Context& ctx) const {

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -67,6 +68,10 @@ class HttpPipeline {
   /// Set before serving; not thread-safe to change afterwards.
   void onDenied(DenialObserver observer) { onDenied_ = std::move(observer); }
   bool draining() const noexcept { return draining_.load(); }
+  /// Routes (patterns) that also accept the access token as a `bearer.<token>` WebSocket subprotocol or a
+  /// `?token=` query parameter, because browsers' WebSocket and EventSource cannot set headers.
+  /// Set before serving.
+  void acceptTokensOutsideHeaders(std::string pattern) { streamPatterns_.insert(std::move(pattern)); }
   std::int64_t inFlight() const noexcept { return inFlight_.value(); }
 
  private:
@@ -74,6 +79,7 @@ class HttpPipeline {
   Response process(IncomingRequest& incoming, Context& ctx);
   Response errorResponse(const HttpError& error, const Context& ctx) const;
   void finish(Outcome& outcome, const Context& ctx, std::string_view origin);
+  static void adoptStreamCredentials(Request::Pairs& headers, std::string_view rawQuery);
   void record(const Context& ctx, const Outcome& outcome, double seconds);
 
   obs::Counter& requestCounter(const std::string& route, const std::string& method, int status);
@@ -92,6 +98,7 @@ class HttpPipeline {
   // past the limit cannot both read the other's increment and both be refused.
   std::atomic<std::int64_t> admitted_{0};
   DenialObserver onDenied_;
+  std::set<std::string, std::less<>> streamPatterns_;
 
   std::shared_mutex cacheMutex_;  // instrument lookups are cached: the registry map takes a global lock
   std::unordered_map<std::string, obs::Counter*> counters_;

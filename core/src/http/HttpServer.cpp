@@ -43,9 +43,18 @@ class PocoBody final : public BodySource {
   Poco::Net::HTTPServerRequest& request_;
 };
 
+void sendError(Poco::Net::HTTPServerResponse& response, const HttpError& error) {
+  const std::string body = errorBody(error, newCorrelationId());
+  response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(error.status()));
+  response.setContentType("application/json");
+  response.setContentLength64(static_cast<Poco::Int64>(body.size()));
+  response.send() << body;
+}
+
 class PipelineHandler final : public Poco::Net::HTTPRequestHandler {
  public:
-  PipelineHandler(HttpPipeline& pipeline, bool secure) : pipeline_(pipeline), secure_(secure) {}
+  PipelineHandler(HttpPipeline& pipeline, TakeoverHandler* takeover, bool secure)
+      : pipeline_(pipeline), takeover_(takeover), secure_(secure) {}
 
   void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
     IncomingRequest incoming;
@@ -64,6 +73,17 @@ class PipelineHandler final : public Poco::Net::HTTPRequestHandler {
     response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(r.status()));
     for (const auto& [name, value] : r.headers())
       response.set(name, value);
+    if (r.takeover()) {
+      if (takeover_ != nullptr && !secure_) {
+        takeover_->take(request, response, r);
+        return;
+      }
+      // The event loops speak plain TCP: TLS for WebSocket and SSE is terminated in front (docs/realtime.md).
+      sendError(response,
+                HttpError(501, "not_implemented",
+                          "WebSocket and SSE are served on the plain HTTP port behind a TLS-terminating proxy"));
+      return;
+    }
     if (outcome.closeConnection) response.setKeepAlive(false);
     if (r.status() == 204 || r.status() == 304) {
       response.send();
@@ -77,18 +97,22 @@ class PipelineHandler final : public Poco::Net::HTTPRequestHandler {
 
  private:
   HttpPipeline& pipeline_;
+  TakeoverHandler* takeover_;
   bool secure_;
 };
 
 class PipelineFactory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  PipelineFactory(HttpPipeline& pipeline, bool secure) : pipeline_(pipeline), secure_(secure) {}
+  PipelineFactory(HttpPipeline& pipeline, TakeoverHandler* takeover, bool secure)
+      : pipeline_(pipeline), takeover_(takeover), secure_(secure) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new PipelineHandler(pipeline_, secure_);  // NOLINT(cppcoreguidelines-owning-memory): Poco owns it
+    // NOLINTNEXTLINE(cppcoreguidelines-owning-memory): Poco owns it
+    return new PipelineHandler(pipeline_, takeover_, secure_);
   }
 
  private:
   HttpPipeline& pipeline_;
+  TakeoverHandler* takeover_;
   bool secure_;
 };
 
@@ -137,7 +161,8 @@ void HttpServer::start() {
   params->setMaxKeepAliveRequests(config_.maxKeepAliveRequests);
   params->setTimeout(Poco::Timespan(config_.readTimeout.count() * 1000));
   params->setServerName("monti");
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new PipelineFactory(pipeline_, false), *threads_, socket, params);
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new PipelineFactory(pipeline_, takeover_, false), *threads_, socket,
+                                                    params);
   if (config_.tlsEnabled) startTls(params);
   listener_ = std::make_unique<Poco::Net::ServerSocket>(socket);
   server_->start();
@@ -154,7 +179,8 @@ void HttpServer::startTls(const Poco::AutoPtr<Poco::Net::HTTPServerParams>& para
   }
   tlsPort_ = socket.address().port();
   tlsListener_ = std::make_unique<Poco::Net::ServerSocket>(socket);
-  tlsServer_ = std::make_unique<Poco::Net::HTTPServer>(new PipelineFactory(pipeline_, true), *threads_, socket, params);
+  tlsServer_ = std::make_unique<Poco::Net::HTTPServer>(new PipelineFactory(pipeline_, takeover_, true), *threads_,
+                                                       socket, params);
   tlsServer_->start();
 }
 

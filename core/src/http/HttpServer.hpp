@@ -2,6 +2,7 @@
 
 #include "config/CoreConfig.hpp"
 #include "http/HttpPipeline.hpp"
+#include "http/TakeoverHandler.hpp"
 
 #include <Poco/AutoPtr.h>
 #include <cstdint>
@@ -27,6 +28,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
+  /// Where responses with a takeover go (the realtime hub). Set before start().
+  void setTakeoverHandler(TakeoverHandler* handler) noexcept { takeover_ = handler; }
   /// Binds and starts accepting. Throws std::runtime_error naming the address when the port is taken.
   void start();
   /// The bound port (useful when the config asked for port 0).
@@ -41,6 +44,7 @@ class HttpServer {
 
   config::ServerConfig config_;
   HttpPipeline& pipeline_;
+  TakeoverHandler* takeover_ = nullptr;
   std::unique_ptr<Poco::ThreadPool> threads_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   std::unique_ptr<Poco::Net::ServerSocket> listener_;  // a handle on the server's socket, to close it on drain

@@ -37,6 +37,8 @@ KeyValueServices makeKeyValueServices(const std::string& redisUrl, const std::st
   services.cache = std::make_unique<cache::RedisCache>(pool, options.keyPrefix, metrics, logger);
   services.rates = std::make_unique<RedisRateStore>(pool, options.keyPrefix);
   services.mode = "redis";
+  services.redis = pool;
+  services.keyPrefix = options.keyPrefix;
   return services;
 }
 

@@ -15,6 +15,8 @@
 
 namespace monti::kv {
 
+class RedisConnectionPool;
+
 /// Tunables with working defaults; the app maps its config onto them.
 struct KeyValueOptions {
   std::size_t poolSize = 8;                 // Redis command connections
@@ -34,6 +36,10 @@ struct KeyValueServices {
   std::unique_ptr<cache::Cache> cache;
   std::unique_ptr<RateStore> rates;
   std::string mode;  // "redis" or "in-process", for /health
+  /// The command connections, for services with scripts of their own (the realtime room broker);
+  /// nullptr in in-process mode.
+  std::shared_ptr<RedisConnectionPool> redis;
+  std::string keyPrefix;
 };
 
 /// Redis when `redisUrl` is set (REDIS_URL; `redisPassword` from REDIS_PASSWORD applies when the URL has

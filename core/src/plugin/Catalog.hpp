@@ -32,6 +32,18 @@ struct RoomDecl {
   std::string owner;
 };
 
+struct RouteDecl {
+  std::string eventPattern;
+  realtime::EventRoute route;
+  std::string owner;
+};
+
+struct AggregatorDecl {
+  std::string roomPattern;
+  realtime::Aggregator aggregate;
+  std::string owner;
+};
+
 struct LuaModuleDecl {
   std::string name;
   std::vector<std::pair<std::string, hooks::LuaFunction>> functions;
@@ -57,6 +69,8 @@ struct Catalog {
   std::vector<EventDecl> events;
   std::vector<SubscriberDecl> subscribers;
   std::vector<RoomDecl> rooms;
+  std::vector<RouteDecl> roomRoutes;
+  std::vector<AggregatorDecl> aggregators;
   std::vector<LuaModuleDecl> luaModules;
   std::vector<JobDecl> jobs;
   std::vector<MigrationDirDecl> migrationDirs;

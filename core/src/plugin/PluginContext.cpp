@@ -54,14 +54,18 @@ data::Database& PluginContext::database() {
   return *services_.database;
 }
 
-void PluginContext::subscribe(std::string_view pattern, events::Subscriber subscriber) {
-  requireOpen("event subscription " + std::string(pattern));
+void PluginContext::requireEventPattern(std::string_view pattern) const {
   const bool family = pattern.size() > 2 && pattern.substr(pattern.size() - 2) == ".*" &&
                       matches(pattern.substr(0, pattern.size() - 2), identifierPattern());
   if (pattern != "*" && !family && !matches(pattern, eventNamePattern())) {
     throw RegistrationError("plugin " + name_ + ": event pattern \"" + std::string(pattern) +
                             "\" is malformed (expected a name, family.* or *)");
   }
+}
+
+void PluginContext::subscribe(std::string_view pattern, events::Subscriber subscriber) {
+  requireOpen("event subscription " + std::string(pattern));
+  requireEventPattern(pattern);
   if (!subscriber) {
     throw RegistrationError("plugin " + name_ + ": subscription " + std::string(pattern) + " has no handler");
   }
@@ -105,6 +109,30 @@ void PluginContext::room(std::string_view pattern, realtime::JoinRule mayJoin) {
     throw RegistrationError("plugin " + name_ + ": room " + std::string(pattern) + " is already declared");
   }
   rooms.push_back(RoomDecl{std::string(pattern), std::move(mayJoin), name_});
+}
+
+void PluginContext::route(std::string_view eventPattern, realtime::EventRoute route) {
+  requireOpen("room route " + std::string(eventPattern));
+  requireEventPattern(eventPattern);
+  if (!route) throw RegistrationError("plugin " + name_ + ": room route " + std::string(eventPattern) + " is empty");
+  services_.catalog.roomRoutes.push_back(RouteDecl{std::string(eventPattern), std::move(route), name_});
+}
+
+void PluginContext::aggregate(std::string_view roomPattern, realtime::Aggregator aggregate) {
+  requireOpen("room aggregator " + std::string(roomPattern));
+  const auto& rooms = services_.catalog.rooms;
+  if (std::none_of(rooms.begin(), rooms.end(),
+                   [&](const RoomDecl& r) { return r.pattern == roomPattern && r.owner == name_; })) {
+    throw RegistrationError("plugin " + name_ + ": aggregator for room " + std::string(roomPattern) +
+                            ", which this plugin did not declare");
+  }
+  auto& aggregators = services_.catalog.aggregators;
+  if (!aggregate || std::any_of(aggregators.begin(), aggregators.end(),
+                                [&](const AggregatorDecl& a) { return a.roomPattern == roomPattern; })) {
+    throw RegistrationError("plugin " + name_ + ": room " + std::string(roomPattern) +
+                            " has an empty or second aggregator");
+  }
+  aggregators.push_back(AggregatorDecl{std::string(roomPattern), std::move(aggregate), name_});
 }
 
 void PluginContext::declare(std::string_view name, std::string_view description) {

@@ -41,6 +41,7 @@ class PluginContext final : public Context,
     cache::Cache& cache;
     events::EventService* events;           ///< nullptr without a database (events live in the outbox)
     security::FieldEncryption* encryption;  ///< nullptr without MONTI_DATA_KEY
+    realtime::Publisher& publisher;
   };
 
   PluginContext(std::string pluginName, std::filesystem::path resourceDir, const Services& services);
@@ -48,6 +49,7 @@ class PluginContext final : public Context,
   std::string_view pluginName() const override { return name_; }
   http::RouteRegistry& routes() override { return *this; }
   realtime::RoomRegistry& realtime() override { return *this; }
+  realtime::Publisher& publisher() override { return services_.publisher; }
   events::EventRegistry& events() override { return *this; }
   hooks::LuaModuleRegistry& luaModules() override { return *this; }
   sched::JobRegistry& jobs() override { return *this; }
@@ -66,6 +68,8 @@ class PluginContext final : public Context,
   void add(std::string_view method, std::string_view pattern, http::Handler handler,
            http::RouteOptions options) override;
   void room(std::string_view pattern, realtime::JoinRule mayJoin) override;
+  void route(std::string_view eventPattern, realtime::EventRoute route) override;
+  void aggregate(std::string_view roomPattern, realtime::Aggregator aggregate) override;
   void declare(std::string_view name, std::string_view description) override;
   void subscribe(std::string_view pattern, events::Subscriber subscriber) override;
   std::string emit(data::Transaction& tx, std::string_view name, const nlohmann::json& payload,
@@ -76,6 +80,7 @@ class PluginContext final : public Context,
   void dir(std::string_view relativePath) override;
 
   void requireOpen(std::string_view what) const;
+  void requireEventPattern(std::string_view pattern) const;
   void requireNewJob(std::string_view name) const;
 
   std::string name_;

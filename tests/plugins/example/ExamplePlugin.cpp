@@ -72,8 +72,7 @@ class ExamplePlugin final : public monti::Plugin {
     }
     events_ = &ctx.events();
     registerDataRoutes(routes);
-    ctx.realtime().room("example:{id}",
-                        [](const monti::auth::Principal&, const monti::realtime::RoomParams&) { return true; });
+    registerRooms(ctx.realtime());
     ctx.luaModules().module("example",
                             {{"twice", [](const nlohmann::json& args) { return args.at(0).get<int>() * 2; }}});
     ctx.jobs().interval("example.tick", std::chrono::seconds(1), [this] {
@@ -86,6 +85,30 @@ class ExamplePlugin final : public monti::Plugin {
   }
 
   void start() override { logger_->info("example plugin started", {{"greeting", greeting_}}); }
+
+  // Rooms for the realtime integration tests (docs/realtime.md lists them).
+  static void registerRooms(monti::realtime::RoomRegistry& rooms) {
+    using monti::auth::Principal;
+    using monti::realtime::RoomParams;
+    const auto anyone = [](const Principal&, const RoomParams&) { return true; };
+    rooms.room("example:{id}", anyone);
+    rooms.room("example:events", anyone);
+    rooms.room("example:grouped", anyone);
+    rooms.room("example:admins", [](const Principal& user, const RoomParams&) { return user.role == "admin"; });
+    rooms.room("example:user:{id}", [](const Principal& user, const RoomParams& params) {
+      return user.role == "admin" || (!params.empty() && params.front().second == user.id);
+    });
+    rooms.route("example.*", [](const monti::events::Event& event) {
+      return std::vector<monti::realtime::RoomEvent>{{"example:events", event.name, event.payload}};
+    });
+    rooms.aggregate("example:grouped", [](const std::vector<monti::realtime::RoomMessage>& batch, const RoomParams&) {
+      nlohmann::json names = nlohmann::json::array();
+      for (const auto& m : batch)
+        names.push_back(m.event);
+      return std::vector<std::pair<std::string, nlohmann::json>>{
+          {"example.grouped", {{"count", batch.size()}, {"events", names}}}};
+    });
+  }
 
   // Routes over the database and the outbox, for the data and events integration tests.
   void registerDataRoutes(monti::http::RouteRegistry& routes) {
@@ -113,9 +136,10 @@ class ExamplePlugin final : public monti::Plugin {
           auto tx = db().begin();
           tx->exec("INSERT INTO example_notes (text) VALUES ($1)", {"emitted " + body.at("name").get<std::string>()});
           const std::string aggregate = body.value("aggregate", "");
+          const std::string tenant = body.value("tenant", "t1");
           const auto id =
               events_->emit(*tx, body.at("name").get<std::string>(), body.value("payload", nlohmann::json::object()),
-                            {.tenant = "t1", .aggregate = aggregate});
+                            {.tenant = tenant, .aggregate = aggregate});
           if (!body.value("rollback", false)) tx->commit();
           return Response::json({{"eventId", id}}, 202);
         },

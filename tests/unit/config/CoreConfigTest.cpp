@@ -41,7 +41,7 @@ TEST(CoreConfig, DefaultsApplyWithoutFileOrEnvironment) {
   EXPECT_TRUE(c.plugins.enabled.empty());
   EXPECT_EQ(c.auth.jwtExpiry, std::chrono::hours(24));
   EXPECT_EQ(c.cache.ttlAgents, seconds(120));
-  EXPECT_EQ(c.wsHeartbeatInterval, seconds(30));
+  EXPECT_EQ(c.realtime.heartbeatInterval, seconds(30));
 }
 
 TEST(CoreConfig, PodIdDefaultsToTheHostName) { EXPECT_EQ(load("").podId, Poco::Environment::nodeName()); }
@@ -71,7 +71,7 @@ TEST(CoreConfig, CacheTtlStatsBareNumberIsSeconds) {
 }
 
 TEST(CoreConfig, WsHeartbeatIntervalBareNumberIsMilliseconds) {
-  EXPECT_EQ(load("", {{"WS_HEARTBEAT_INTERVAL", "30000"}}).wsHeartbeatInterval, seconds(30));
+  EXPECT_EQ(load("", {{"WS_HEARTBEAT_INTERVAL", "30000"}}).realtime.heartbeatInterval, seconds(30));
 }
 
 TEST(CoreConfig, JwtExpiryTakesAUnit) {

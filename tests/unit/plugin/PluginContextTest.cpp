@@ -41,6 +41,11 @@ class PluginContextTest : public ::testing::Test {
   Catalog catalog_;
   http::Router router_;
   cache::InProcessCache cache_{100, metrics_};
+  struct NoPublisher final : realtime::Publisher {
+    realtime::Published publish(std::string_view, std::string_view, std::string_view, const nlohmann::json&) override {
+      throw std::logic_error("not in this test");
+    }
+  } publisher_;
 
   void useConfig(const std::string& ini) {
     store_ = std::make_unique<config::ConfigStore>(config::parseIni(ini, "monti.ini"), "monti.ini",
@@ -50,9 +55,9 @@ class PluginContextTest : public ::testing::Test {
   std::unique_ptr<PluginContext> context(const std::string& name, std::filesystem::path resources = {}) {
     if (!store_) useConfig("");
     if (resources.empty()) resources = kDir / name;
-    return std::make_unique<PluginContext>(
-        name, resources,
-        PluginContext::Services{router_, catalog_, *store_, metrics_, logger_, nullptr, cache_, nullptr, nullptr});
+    return std::make_unique<PluginContext>(name, resources,
+                                           PluginContext::Services{router_, catalog_, *store_, metrics_, logger_,
+                                                                   nullptr, cache_, nullptr, nullptr, publisher_});
   }
 
   Plugin& load(const std::string& name) {
@@ -89,8 +94,13 @@ TEST_F(PluginContextTest, ExampleDeclarationsReachTheCatalogTaggedWithThePlugin)
   ASSERT_EQ(catalog_.events.size(), 1u);
   EXPECT_EQ(catalog_.events[0].name, "example.pinged");
   EXPECT_EQ(catalog_.events[0].owner, "example");
-  ASSERT_EQ(catalog_.rooms.size(), 1u);
+  ASSERT_EQ(catalog_.rooms.size(), 5u);
   EXPECT_EQ(catalog_.rooms[0].pattern, "example:{id}");
+  EXPECT_EQ(catalog_.rooms[0].owner, "example");
+  ASSERT_EQ(catalog_.roomRoutes.size(), 1u);
+  EXPECT_EQ(catalog_.roomRoutes[0].eventPattern, "example.*");
+  ASSERT_EQ(catalog_.aggregators.size(), 1u);
+  EXPECT_EQ(catalog_.aggregators[0].roomPattern, "example:grouped");
   ASSERT_EQ(catalog_.luaModules.size(), 1u);
   EXPECT_EQ(catalog_.luaModules[0].name, "example");
   ASSERT_EQ(catalog_.jobs.size(), 2u);

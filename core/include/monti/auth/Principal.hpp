@@ -1,6 +1,7 @@
 #pragma once
 /// Who made a request, as the auth service established it.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@ struct Principal {
   std::vector<std::string> departments;  ///< empty: every department of the tenant
   std::vector<std::string> locations;    ///< empty: every location of the tenant
   std::vector<std::string> permissions;  ///< e.g. "read:agents"; "*" grants everything
+  std::string tokenId;                   ///< jti of the access token ("" for API keys)
+  std::int64_t expiresAt = 0;            ///< exp of the access token, Unix seconds (0: does not expire)
 
   /// True when `permissions` holds `permission` or "*".
   bool has(std::string_view permission) const;

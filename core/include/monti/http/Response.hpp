@@ -3,11 +3,19 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace monti::http {
+
+/// What a response hands the connection to instead of a body (the core's WebSocket and SSE endpoints):
+/// the transport performs the handover after the pipeline has accepted the request.
+class Takeover {
+ public:
+  virtual ~Takeover() = default;
+};
 
 /// A complete response. Cheap to move; headers are few, so a vector beats a map.
 class Response {
@@ -30,6 +38,13 @@ class Response {
   }
   Response& setHeader(std::string name, std::string value);
 
+  /// The connection leaves the HTTP server after this response's status line and headers.
+  Response& setTakeover(std::shared_ptr<const Takeover> takeover) {
+    takeover_ = std::move(takeover);
+    return *this;
+  }
+  const std::shared_ptr<const Takeover>& takeover() const noexcept { return takeover_; }
+
  private:
   Response(int status, std::string body, std::string contentType);
 
@@ -37,6 +52,7 @@ class Response {
   std::string body_;
   std::string contentType_;
   std::vector<std::pair<std::string, std::string>> headers_;
+  std::shared_ptr<const Takeover> takeover_;
 };
 
 }  // namespace monti::http

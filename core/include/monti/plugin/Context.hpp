@@ -10,7 +10,8 @@ class RouteRegistry;
 }
 namespace realtime {
 class RoomRegistry;
-}
+class Publisher;
+}  // namespace realtime
 namespace events {
 class EventRegistry;
 }
@@ -46,6 +47,8 @@ class Context {
   virtual std::string_view pluginName() const = 0;
   virtual http::RouteRegistry& routes() = 0;
   virtual realtime::RoomRegistry& realtime() = 0;
+  /// Publishes into rooms at run time (after start).
+  virtual realtime::Publisher& publisher() = 0;
   virtual events::EventRegistry& events() = 0;
   virtual hooks::LuaModuleRegistry& luaModules() = 0;
   virtual sched::JobRegistry& jobs() = 0;
