@@ -44,6 +44,11 @@ struct AggregatorDecl {
   std::string owner;
 };
 
+struct ConnectionObserverDecl {
+  realtime::ConnectionObserver observer;
+  std::string owner;
+};
+
 struct LuaModuleDecl {
   std::string name;
   std::vector<std::pair<std::string, hooks::LuaFunction>> functions;
@@ -71,6 +76,7 @@ struct Catalog {
   std::vector<RoomDecl> rooms;
   std::vector<RouteDecl> roomRoutes;
   std::vector<AggregatorDecl> aggregators;
+  std::vector<ConnectionObserverDecl> connectionObservers;
   std::vector<LuaModuleDecl> luaModules;
   std::vector<JobDecl> jobs;
   std::vector<MigrationDirDecl> migrationDirs;

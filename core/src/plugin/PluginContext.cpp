@@ -135,6 +135,12 @@ void PluginContext::aggregate(std::string_view roomPattern, realtime::Aggregator
   aggregators.push_back(AggregatorDecl{std::string(roomPattern), std::move(aggregate), name_});
 }
 
+void PluginContext::observeConnections(realtime::ConnectionObserver observer) {
+  requireOpen("connection observer");
+  if (!observer) throw RegistrationError("plugin " + name_ + ": empty connection observer");
+  services_.catalog.connectionObservers.push_back(ConnectionObserverDecl{std::move(observer), name_});
+}
+
 void PluginContext::declare(std::string_view name, std::string_view description) {
   requireOpen("event " + std::string(name));
   if (!matches(name, eventNamePattern())) {

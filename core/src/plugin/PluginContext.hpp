@@ -70,6 +70,7 @@ class PluginContext final : public Context,
   void room(std::string_view pattern, realtime::JoinRule mayJoin) override;
   void route(std::string_view eventPattern, realtime::EventRoute route) override;
   void aggregate(std::string_view roomPattern, realtime::Aggregator aggregate) override;
+  void observeConnections(realtime::ConnectionObserver observer) override;
   void declare(std::string_view name, std::string_view description) override;
   void subscribe(std::string_view pattern, events::Subscriber subscriber) override;
   std::string emit(data::Transaction& tx, std::string_view name, const nlohmann::json& payload,

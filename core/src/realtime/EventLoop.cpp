@@ -140,7 +140,7 @@ void EventLoop::adopt(std::unique_ptr<Connection> connection, const std::string&
   }
   connections_.emplace(c.id(), std::move(connection));
   (c.transport() == Transport::websocket ? metrics_.websocketConnections : metrics_.sseConnections).inc();
-  hub_.control([&hub = hub_, user = c.user()] { hub.trackUser(user, +1); });
+  hub_.connectionChanged(c, true);
   for (const auto& request : rooms)
     subscribe(c, request);
   if (!initialBytes.empty()) handleBytes(c, initialBytes.data(), initialBytes.size());
@@ -215,7 +215,7 @@ void EventLoop::destroy(Connection& c, DisconnectReason why) {
     unsubscribe(c, std::string(c.subscriptions().begin()->first));
   metrics_.disconnect(why).inc();
   (c.transport() == Transport::websocket ? metrics_.websocketConnections : metrics_.sseConnections).dec();
-  hub_.control([&hub = hub_, user = c.user()] { hub.trackUser(user, -1); });
+  hub_.connectionChanged(c, false);
   hub_.connectionClosed(c.transport());
   connections_.erase(id);
 }

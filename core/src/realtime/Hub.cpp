@@ -199,6 +199,29 @@ void Hub::leaveRoom(std::uint64_t connectionId, const std::string& key) {
   }
 }
 
+void Hub::connectionChanged(const Connection& connection, bool connected) {
+  ConnectionEvent event{nodeTag_ + "-" + std::to_string(connection.id()),
+                        connection.user(),
+                        connection.transport() == Transport::websocket ? "websocket" : "sse",
+                        connection.info().remoteAddress,
+                        connection.info().userAgent,
+                        connected};
+  control([this, event = std::move(event)] {
+    trackUser(event.user, event.connected ? +1 : -1);
+    notifyObservers(event);
+  });
+}
+
+void Hub::notifyObservers(const ConnectionEvent& event) {
+  for (const auto& decl : services_.catalog.connectionObservers) {
+    try {
+      decl.observer(event);
+    } catch (const std::exception& e) {
+      services_.logger.error("realtime: connection observer failed", {{"plugin", decl.owner}, {"error", e.what()}});
+    }
+  }
+}
+
 void Hub::trackUser(const auth::Principal& user, int delta) {
   if (!isUser(user)) return;
   try {

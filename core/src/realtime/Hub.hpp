@@ -82,12 +82,15 @@ class Hub final : public Publisher {
                        const auth::Principal& user);
   /// Control thread: releases what joinRoom took (a no-op when it failed or never ran).
   void leaveRoom(std::uint64_t connectionId, const std::string& key);
-  /// Control thread: counts a user's connections cluster-wide and emits realtime.user_online/offline.
-  void trackUser(const auth::Principal& user, int delta);
+  /// Control thread: counts the user's connections cluster-wide (emitting realtime.user_online/offline)
+  /// and tells the plugins' connection observers.
+  void connectionChanged(const Connection& connection, bool connected);
   void connectionClosed(Transport transport) noexcept;
 
  private:
   void runControl();
+  void trackUser(const auth::Principal& user, int delta);
+  void notifyObservers(const ConnectionEvent& event);
   void onBrokerMessage(const std::string& key, const BrokerMessage& message);
 
   Services services_;
@@ -97,6 +100,7 @@ class Hub final : public Publisher {
   std::atomic<std::uint64_t> nextConnectionId_{1};
   std::atomic<std::uint64_t> nextLoop_{0};
   std::atomic<int> connections_{0};
+  std::string nodeTag_ = newEpoch();  // makes connection ids unique across restarts
   bool started_ = false;
 
   std::mutex controlMutex_;

@@ -43,6 +43,19 @@ struct RoomMessage {
 using Aggregator = std::function<std::vector<std::pair<std::string, nlohmann::json>>(
     const std::vector<RoomMessage>& batch, const RoomParams& params)>;
 
+/// A realtime connection that opened or closed on this node (for per-connection records such as seed 001
+/// §1.4's agent_sessions).
+struct ConnectionEvent {
+  std::string connectionId;  ///< unique on this node's run ("<node>-<n>")
+  auth::Principal user;
+  std::string transport;  ///< "websocket" or "sse"
+  std::string remoteAddress;
+  std::string userAgent;
+  bool connected = true;  ///< false: it closed
+};
+/// Runs on the hub's control thread, in order per connection; may do I/O (keep it short).
+using ConnectionObserver = std::function<void(const ConnectionEvent& event)>;
+
 class RoomRegistry {
  public:
   virtual ~RoomRegistry() = default;
@@ -54,6 +67,8 @@ class RoomRegistry {
   /// Sends what `aggregate` returns instead of the raw events of rooms matching `roomPattern` (a pattern
   /// this plugin declared).
   virtual void aggregate(std::string_view roomPattern, Aggregator aggregate) = 0;
+  /// Calls `observer` when a realtime connection opens and when it closes.
+  virtual void observeConnections(ConnectionObserver observer) = 0;
 };
 
 /// Where an event was placed in its room.
