@@ -558,3 +558,26 @@ TEST_F(HttpPipelineTest, DeniedPermissionIsReportedToTheObserver) {
 
 }  // namespace
 }  // namespace monti::http
+
+namespace monti::http {
+namespace {
+
+TEST_F(HttpPipelineTest, StreamRoutesTakeTheTokenFromTheSubprotocolOrTheQuery) {
+  add("GET", "/ws", kAuthenticated, [](const Request& r) { return Response::json({{"id", r.user()->id}}); });
+  pipeline().acceptTokensOutsideHeaders("/ws");
+  EXPECT_EQ(send("GET", "/ws?token=good").response.status(), 200);
+  EXPECT_EQ(send("GET", "/ws", {{"Sec-WebSocket-Protocol", "monti, bearer.good"}}).response.status(), 200);
+  EXPECT_EQ(send("GET", "/ws?token=bad").response.status(), 401);
+  EXPECT_EQ(send("GET", "/ws").response.status(), 401);
+  EXPECT_EQ(send("GET", "/ws?token=bad", {{"Authorization", "Bearer good"}}).response.status(), 200)
+      << "a header wins over the query";
+}
+
+TEST_F(HttpPipelineTest, OtherRoutesIgnoreTokensInTheQuery) {
+  pipeline().acceptTokensOutsideHeaders("/ws");
+  EXPECT_EQ(send("GET", "/api/v1/me?token=good").response.status(), 401);
+  EXPECT_EQ(send("GET", "/api/v1/me", {{"Sec-WebSocket-Protocol", "bearer.good"}}).response.status(), 401);
+}
+
+}  // namespace
+}  // namespace monti::http

@@ -92,6 +92,7 @@ class RedisBackend final : public Backend {
     return std::make_unique<cache::RedisCache>(pool_, prefix(), metrics, logger);
   }
   const kv::RedisSettings& settings() const { return pool_->settings(); }
+  const std::shared_ptr<kv::RedisConnectionPool>& pool() const { return pool_; }
   std::string prefix() const { return "monti-test:" + name_ + ":"; }
 
  private:

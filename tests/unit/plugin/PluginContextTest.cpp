@@ -220,6 +220,39 @@ TEST_F(PluginContextTest, RoomWithoutJoinRuleIsRefused) {
   EXPECT_THROW(ctx->realtime().room("agent:{id}", nullptr), RegistrationError);
 }
 
+TEST_F(PluginContextTest, RoomRoutesNeedAValidPatternAndAFunction) {
+  auto ctx = context("p");
+  const realtime::EventRoute none = [](const events::Event&) { return std::vector<realtime::RoomEvent>{}; };
+  EXPECT_THROW(ctx->realtime().route("Agent.x", none), RegistrationError);
+  EXPECT_THROW(ctx->realtime().route("agent.*", nullptr), RegistrationError);
+  EXPECT_NO_THROW(ctx->realtime().route("agent.*", none));
+  EXPECT_EQ(catalog_.roomRoutes.at(0).owner, "p");
+}
+
+TEST_F(PluginContextTest, AggregatorsOnlyForTheRoomsOfTheSamePluginAndOncePerRoom) {
+  auto other = context("other");
+  other->realtime().room("theirs:{id}", anyone);
+  auto ctx = context("p");
+  ctx->realtime().room("mine:{id}", anyone);
+  const realtime::Aggregator keep = [](const std::vector<realtime::RoomMessage>&, const realtime::RoomParams&) {
+    return std::vector<std::pair<std::string, nlohmann::json>>{};
+  };
+  EXPECT_THROW(ctx->realtime().aggregate("theirs:{id}", keep), RegistrationError);
+  EXPECT_THROW(ctx->realtime().aggregate("unknown:{id}", keep), RegistrationError);
+  EXPECT_NO_THROW(ctx->realtime().aggregate("mine:{id}", keep));
+  EXPECT_THROW(ctx->realtime().aggregate("mine:{id}", keep), RegistrationError);
+}
+
+TEST_F(PluginContextTest, ConnectionObserversAreCatalogued) {
+  auto ctx = context("p");
+  EXPECT_THROW(ctx->realtime().observeConnections(nullptr), RegistrationError);
+  ctx->realtime().observeConnections([](const realtime::ConnectionEvent&) {});
+  ASSERT_EQ(catalog_.connectionObservers.size(), 1u);
+  EXPECT_EQ(catalog_.connectionObservers[0].owner, "p");
+  ctx->seal();
+  EXPECT_THROW(ctx->realtime().observeConnections([](const realtime::ConnectionEvent&) {}), RegistrationError);
+}
+
 TEST_F(PluginContextTest, DuplicateJobNameIsRefused) {
   auto ctx = context("p");
   ctx->jobs().interval("p.tick", std::chrono::seconds(1), [] {});
