@@ -18,7 +18,7 @@ namespace {
 constexpr std::uint64_t kWakeupTag = 0;  // epoll data of the eventfd; connection ids start at 1
 constexpr auto kSweepInterval = std::chrono::milliseconds(200);
 constexpr auto kShutdownGrace = std::chrono::milliseconds(500);
-constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kReadChunk = std::size_t{64} * 1024;
 constexpr int kReadsPerWakeup = 4;  // then other connections get their turn
 
 std::int64_t unixSeconds() {

@@ -99,7 +99,7 @@ Published Hub::publish(std::string_view tenant, std::string_view room, std::stri
     throw std::invalid_argument("data is larger than realtime.max_event_bytes (" +
                                 std::to_string(services_.config.maxEventBytes) + ")");
   }
-  const auto published = services_.broker.publish(roomKey(tenant, room), std::string(event), text);
+  auto published = services_.broker.publish(roomKey(tenant, room), std::string(event), text);
   metrics_.published.inc();
   return published;
 }
