@@ -297,6 +297,7 @@ void Runtime::start() {
     started_.push_back(&p);
     logger_.info("plugin started", {{"plugin", p.name}, {"version", p.version}});
   }
+  hub_->start();  // before the relay, which routes committed events into rooms
   if (revocationSync_) revocationSync_->start();
   if (authService_ && authService_->bootstrapAdmin(config_.auth)) {
     logger_.info("bootstrap admin created", {{"username", config_.auth.bootstrapUsername}});
@@ -332,7 +333,6 @@ void Runtime::start() {
   }
   for (const auto& pattern : realtime::streamRoutePatterns())
     pipeline_->acceptTokensOutsideHeaders(pattern);
-  hub_->start();
   server_ = std::make_unique<http::HttpServer>(config_.server, *pipeline_);
   server_->setTakeoverHandler(hubTakeover_.get());
   server_->start();
