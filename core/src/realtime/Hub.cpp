@@ -15,6 +15,7 @@ namespace {
 
 constexpr auto kNodeHeartbeat = std::chrono::seconds(5);
 constexpr std::size_t kMaxEventNameBytes = 100;
+constexpr int kSocketSendBuffer = 64 * 1024;  // the kernel doubles it
 
 bool acceptableEventName(std::string_view name) {
   if (name.empty() || name.size() > kMaxEventNameBytes) return false;
@@ -77,6 +78,10 @@ void Hub::adopt(Transport transport, int fd, std::string initialBytes, auth::Pri
   ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
   const int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  // Linux would let a socket that nobody reads buffer megabytes in the kernel before our own queue (and
+  // its limit) even starts to fill: cap the kernel's share so slow consumers are found, and memory stays
+  // bounded, at any connection count.
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &kSocketSendBuffer, sizeof kSocketSendBuffer);
   connections_.fetch_add(1);
   auto connection = std::make_unique<Connection>(transport, nextConnectionId_.fetch_add(1), fd, std::move(user),
                                                  std::move(info), services_.config.maxMessageBytes);
