@@ -144,7 +144,7 @@ void EventLoop::adopt(std::unique_ptr<Connection> connection, const std::string&
   for (const auto& request : rooms)
     subscribe(c, request);
   if (!initialBytes.empty()) handleBytes(c, initialBytes.data(), initialBytes.size());
-  if (connections_.contains(c.id())) flush(c);
+  flushAll({&c});
 }
 
 void EventLoop::onReadable(Connection& c) {
@@ -263,8 +263,7 @@ void EventLoop::closeAll() {
   std::vector<Connection*> all;
   for (auto& [id, c] : connections_)
     all.push_back(c.get());
-  for (Connection* c : all)
-    if (connections_.contains(c->id())) flush(*c);
+  flushAll(all);
 }
 
 }  // namespace monti::realtime

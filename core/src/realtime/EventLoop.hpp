@@ -61,7 +61,12 @@ class EventLoop {
   struct LocalRoom {
     std::string room;
     RoomMatch match;
-    std::vector<Connection*> subscribers;
+    /// The subscription lives in the connection's map, whose nodes do not move: no lookup per frame.
+    struct Member {
+      Connection* connection;
+      Subscription* subscription;
+    };
+    std::vector<Member> subscribers;
     std::vector<RoomMessage> pending;  // events of the current batch window
     Clock::time_point lastFlush{};
     bool flushScheduled = false;
@@ -77,6 +82,8 @@ class EventLoop {
   void onReadable(Connection& c);
   void onWritable(Connection& c);
   void flush(Connection& c);
+  /// Flushes each connection that still exists (an earlier flush may have dropped a later one's room).
+  void flushAll(const std::vector<Connection*>& connections);
   void setWriteInterest(Connection& c, bool on);
   void destroy(Connection& c, DisconnectReason why);
   void sweep(Clock::time_point now);

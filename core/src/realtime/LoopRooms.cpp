@@ -47,14 +47,16 @@ void EventLoop::subscribe(Connection& c, const SubscribeRequest& request) {
     return;
   }
   const std::string key = keyOf(c, room);
-  c.subscriptions().emplace(room, Subscription{room, false, request.since ? request.since->offset : 0, {}});
+  auto& subscription = c.subscriptions()
+                           .emplace(room, Subscription{room, false, request.since ? request.since->offset : 0, {}})
+                           .first->second;
   auto [it, created] = rooms_.try_emplace(key);
   if (created) {
     it->second.room = room;
     it->second.match = *match;
     metrics_.rooms.inc();
   }
-  it->second.subscribers.push_back(&c);
+  it->second.subscribers.push_back({&c, &subscription});
   metrics_.subscriptions.inc();
 
   hub_.control([this, &hub = hub_, id = c.id(), key, room, since = request.since, user = c.user()] {
@@ -107,17 +109,17 @@ void EventLoop::failSubscribe(std::uint64_t connectionId, const std::string& roo
 void EventLoop::unsubscribe(Connection& c, const std::string& room) {
   auto sub = c.subscriptions().find(room);
   if (sub == c.subscriptions().end()) return;
-  c.subscriptions().erase(sub);
-  metrics_.subscriptions.dec();
   const std::string key = keyOf(c, room);
   if (auto it = rooms_.find(key); it != rooms_.end()) {
     auto& subscribers = it->second.subscribers;
-    subscribers.erase(std::remove(subscribers.begin(), subscribers.end(), &c), subscribers.end());
+    std::erase_if(subscribers, [&c](const LocalRoom::Member& m) { return m.connection == &c; });
     if (subscribers.empty()) {
       rooms_.erase(it);
       metrics_.rooms.dec();
     }
   }
+  c.subscriptions().erase(sub);
+  metrics_.subscriptions.dec();
   hub_.control([&hub = hub_, id = c.id(), key] { hub.leaveRoom(id, key); });
 }
 
@@ -141,24 +143,25 @@ void EventLoop::deliver(const std::string& key, const BrokerMessage& message) {
   if (message.kind == BrokerMessage::Kind::signal) {
     const auto frame = std::make_shared<const std::string>(ws::encodeFrame(ws::Opcode::text, message.signal));
     const auto type = nlohmann::json::parse(message.signal, nullptr, false).value("type", "presence");
-    for (Connection* c : room.subscribers) {
-      if (!c->subscriptions().at(room.room).live) continue;
+    std::vector<Connection*> written;
+    for (auto [c, sub] : room.subscribers) {
+      if (!sub->live) continue;
       if (c->transport() == Transport::websocket) {
         c->sendChunk(frame);
       } else {
         c->sendText(message.signal, type);
       }
-      flush(*c);
+      written.push_back(c);
     }
+    flushAll(written);
     return;
   }
   bool anyLive = false;
-  for (Connection* c : room.subscribers) {
-    auto& sub = c->subscriptions().at(room.room);
-    if (sub.live) {
+  for (auto [c, sub] : room.subscribers) {
+    if (sub->live) {
       anyLive = true;
     } else {
-      sub.pending.push_back(message.event);
+      sub->pending.push_back(message.event);
     }
   }
   if (!anyLive) return;
@@ -199,9 +202,11 @@ void EventLoop::flushRoom(const std::string& /*key*/, LocalRoom& room, Clock::ti
   }
   const std::int64_t lastOffset = events.back().offset;
   OutputQueue::Chunk wsFrame;  // encoded once, shared by every WebSocket subscriber
-  for (Connection* c : room.subscribers) {
-    auto& sub = c->subscriptions().at(room.room);
-    if (!sub.live || sub.lastOffset >= lastOffset) continue;
+  std::uint64_t shared = 0;
+  std::vector<Connection*> written;
+  written.reserve(room.subscribers.size());
+  for (auto [c, sub] : room.subscribers) {
+    if (!sub->live || sub->lastOffset >= lastOffset) continue;
     if (c->transport() == Transport::websocket) {
       if (!wsFrame) {
         const auto text =
@@ -209,15 +214,28 @@ void EventLoop::flushRoom(const std::string& /*key*/, LocalRoom& room, Clock::ti
         wsFrame = std::make_shared<const std::string>(ws::encodeFrame(ws::Opcode::text, text));
         if (events.size() > 1) metrics_.batches.inc();
       }
-      sub.lastOffset = lastOffset;
+      sub->lastOffset = lastOffset;
       c->sendChunk(wsFrame);
-      metrics_.framesOut.inc();
-      metrics_.bytesOut.inc(wsFrame->size());
+      ++shared;
     } else {
-      sendEvents(*c, sub, room.room, events);
+      sendEvents(*c, *sub, room.room, events);
     }
-    flush(*c);
+    written.push_back(c);
   }
+  if (shared > 0) {
+    metrics_.framesOut.inc(shared);
+    metrics_.bytesOut.inc(shared * wsFrame->size());
+  }
+  flushAll(written);  // last: it may drop slow consumers, and with them this room
+}
+
+void EventLoop::flushAll(const std::vector<Connection*>& connections) {
+  std::vector<std::uint64_t> ids;
+  ids.reserve(connections.size());
+  for (const Connection* c : connections)
+    ids.push_back(c->id());
+  for (const auto id : ids)
+    if (auto it = connections_.find(id); it != connections_.end()) flush(*it->second);
 }
 
 void EventLoop::sendEvents(Connection& c, Subscription& sub, const std::string& room,
