@@ -175,6 +175,32 @@ TEST_F(RealtimeDelivery, FirstAndLastConnectionOfAUserEmitDurableOnlineAndOfflin
   EXPECT_EQ(payload.value("tenant", ""), "default") << payload.dump();
 }
 
+TEST_F(RealtimeDelivery, PluginsObserveConnectionsOpeningAndClosing) {
+  const auto user = addMember(env(), port(), "viewer");
+  const auto id = std::to_string(user.id);
+  const auto reported = [&](const std::string& kind) {
+    std::vector<nlohmann::json> out;
+    const auto body = get(port(), "/api/v1/example/connections").json();  // kept: the loop reads into it
+    for (const auto& c : body.at("connections")) {
+      if (c.value("user", "") == id && c.value("kind", "") == kind) out.push_back(c);
+    }
+    return out;
+  };
+  auto client = openWs(port(), user.token);
+  ASSERT_TRUE(client->roundTrip());
+  ASSERT_TRUE(eventually([&] { return reported("opened").size() == 1; }, kWait));
+  const auto opened = reported("opened").front();
+  EXPECT_EQ(opened.value("transport", ""), "websocket") << opened.dump();
+  EXPECT_EQ(opened.value("remoteAddress", ""), "127.0.0.1") << opened.dump();
+  EXPECT_FALSE(opened.value("connectionId", "").empty()) << opened.dump();
+  EXPECT_TRUE(reported("closed").empty());
+  client->sendClose();
+  client->waitForEnd(kWait);
+  client.reset();
+  ASSERT_TRUE(eventually([&] { return reported("closed").size() == 1; }, kWait));
+  EXPECT_EQ(reported("closed").front().value("connectionId", ""), opened.value("connectionId", ""));
+}
+
 TEST_F(RealtimeDelivery, MetricsCountConnectionsSubscriptionsAndPublishedEvents) {
   const auto room = uniqueRoom();
   const auto client = openWs(port(), alice().token);

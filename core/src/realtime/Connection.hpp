@@ -77,6 +77,8 @@ class Connection {
   Clock::time_point lastReceived() const noexcept { return lastReceived_; }
   Clock::time_point lastPing() const noexcept { return lastPing_; }
   void markPinged(Clock::time_point now) noexcept { lastPing_ = now; }
+  Clock::time_point lastActivityReport() const noexcept { return lastActivityReport_; }
+  void markActivityReported(Clock::time_point now) noexcept { lastActivityReport_ = now; }
   /// Token bucket: false when the client sent more than `perSecond` messages in the last second or so.
   bool takeMessageToken(Clock::time_point now, int perSecond) noexcept;
 
@@ -96,6 +98,7 @@ class Connection {
   std::map<std::string, Subscription, std::less<>> subscriptions_;
   Clock::time_point lastReceived_ = Clock::now();
   Clock::time_point lastPing_ = Clock::now();
+  Clock::time_point lastActivityReport_ = Clock::now();
   double tokens_ = -1;  // < 0: bucket not started
   Clock::time_point tokensAt_{};
 };

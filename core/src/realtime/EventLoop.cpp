@@ -17,6 +17,7 @@ namespace {
 
 constexpr std::uint64_t kWakeupTag = 0;  // epoll data of the eventfd; connection ids start at 1
 constexpr auto kSweepInterval = std::chrono::milliseconds(200);
+constexpr auto kActivityReportInterval = std::chrono::minutes(1);
 constexpr auto kShutdownGrace = std::chrono::milliseconds(500);
 constexpr std::size_t kReadChunk = std::size_t{64} * 1024;
 constexpr int kReadsPerWakeup = 4;  // then other connections get their turn
@@ -140,7 +141,7 @@ void EventLoop::adopt(std::unique_ptr<Connection> connection, const std::string&
   }
   connections_.emplace(c.id(), std::move(connection));
   (c.transport() == Transport::websocket ? metrics_.websocketConnections : metrics_.sseConnections).inc();
-  hub_.connectionChanged(c, true);
+  hub_.connectionChanged(c, ConnectionEvent::Kind::opened);
   for (const auto& request : rooms)
     subscribe(c, request);
   if (!initialBytes.empty()) handleBytes(c, initialBytes.data(), initialBytes.size());
@@ -215,7 +216,7 @@ void EventLoop::destroy(Connection& c, DisconnectReason why) {
     unsubscribe(c, std::string(c.subscriptions().begin()->first));
   metrics_.disconnect(why).inc();
   (c.transport() == Transport::websocket ? metrics_.websocketConnections : metrics_.sseConnections).dec();
-  hub_.connectionChanged(c, false);
+  hub_.connectionChanged(c, ConnectionEvent::Kind::closed);
   hub_.connectionClosed(c.transport());
   connections_.erase(id);
 }
@@ -232,6 +233,10 @@ void EventLoop::sweep(Clock::time_point now) {
     if (c.state() == Connection::State::closing) {
       if (now >= c.closeDeadline()) toDestroy.emplace_back(id, c.closeReason());
       continue;
+    }
+    if (c.lastReceived() > c.lastActivityReport() && now - c.lastActivityReport() >= kActivityReportInterval) {
+      c.markActivityReported(now);
+      hub_.connectionChanged(c, ConnectionEvent::Kind::active);
     }
     if (c.user().expiresAt > 0 && unixNow >= c.user().expiresAt) {
       c.beginClose(ws::close_code::policyViolation, "token expired", DisconnectReason::expired);

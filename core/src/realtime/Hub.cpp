@@ -204,15 +204,17 @@ void Hub::leaveRoom(std::uint64_t connectionId, const std::string& key) {
   }
 }
 
-void Hub::connectionChanged(const Connection& connection, bool connected) {
+void Hub::connectionChanged(const Connection& connection, ConnectionEvent::Kind kind) {
   ConnectionEvent event{nodeTag_ + "-" + std::to_string(connection.id()),
                         connection.user(),
                         connection.transport() == Transport::websocket ? "websocket" : "sse",
                         connection.info().remoteAddress,
                         connection.info().userAgent,
-                        connected};
+                        kind};
   control([this, event = std::move(event)] {
-    trackUser(event.user, event.connected ? +1 : -1);
+    if (event.kind != ConnectionEvent::Kind::active) {
+      trackUser(event.user, event.kind == ConnectionEvent::Kind::opened ? +1 : -1);
+    }
     notifyObservers(event);
   });
 }

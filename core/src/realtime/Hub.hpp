@@ -84,7 +84,7 @@ class Hub final : public Publisher {
   void leaveRoom(std::uint64_t connectionId, const std::string& key);
   /// Control thread: counts the user's connections cluster-wide (emitting realtime.user_online/offline)
   /// and tells the plugins' connection observers.
-  void connectionChanged(const Connection& connection, bool connected);
+  void connectionChanged(const Connection& connection, ConnectionEvent::Kind kind);
   void connectionClosed(Transport transport) noexcept;
 
  private:

@@ -73,6 +73,16 @@ class ExamplePlugin final : public monti::Plugin {
     events_ = &ctx.events();
     registerDataRoutes(routes);
     registerRooms(ctx.realtime());
+    ctx.realtime().observeConnections([this](const monti::realtime::ConnectionEvent& event) {
+      static constexpr const char* kKinds[] = {"opened", "active", "closed"};
+      std::lock_guard lock(mutex_);
+      connections_.push_back({{"connectionId", event.connectionId},
+                              {"user", event.user.id},
+                              {"transport", event.transport},
+                              {"remoteAddress", event.remoteAddress},
+                              {"userAgent", event.userAgent},
+                              {"kind", kKinds[static_cast<int>(event.kind)]}});
+    });
     ctx.luaModules().module("example",
                             {{"twice", [](const nlohmann::json& args) { return args.at(0).get<int>() * 2; }}});
     ctx.jobs().interval("example.tick", std::chrono::seconds(1), [this] {
@@ -144,6 +154,12 @@ class ExamplePlugin final : public monti::Plugin {
           return Response::json({{"eventId", id}}, 202);
         },
         {.permission = "public"});
+    routes.get("/example/connections",
+               [this](const Request&) {
+                 std::lock_guard lock(mutex_);
+                 return Response::json({{"connections", connections_}});
+               },
+               {.permission = "public"});
     routes.get("/example/events",
                [this](const Request&) {
                  std::lock_guard lock(mutex_);
@@ -162,6 +178,7 @@ class ExamplePlugin final : public monti::Plugin {
   monti::events::EventRegistry* events_ = nullptr;
   std::mutex mutex_;
   nlohmann::json received_ = nlohmann::json::array();
+  nlohmann::json connections_ = nlohmann::json::array();  // what observeConnections reported
 
   monti::data::Database& db() const {
     if (database_ == nullptr) throw monti::http::ServiceUnavailable("the example plugin has no database");

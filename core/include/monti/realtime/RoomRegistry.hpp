@@ -43,15 +43,20 @@ struct RoomMessage {
 using Aggregator = std::function<std::vector<std::pair<std::string, nlohmann::json>>(
     const std::vector<RoomMessage>& batch, const RoomParams& params)>;
 
-/// A realtime connection that opened or closed on this node (for per-connection records such as seed 001
-/// §1.4's agent_sessions).
+/// A realtime connection that opened, showed activity or closed on this node (for per-connection records
+/// such as seed 001 §1.4's agent_sessions).
 struct ConnectionEvent {
+  enum class Kind {
+    opened,
+    active,  ///< the client sent something; reported at most once a minute per connection
+    closed,
+  };
   std::string connectionId;  ///< unique on this node's run ("<node>-<n>")
   auth::Principal user;
   std::string transport;  ///< "websocket" or "sse"
   std::string remoteAddress;
   std::string userAgent;
-  bool connected = true;  ///< false: it closed
+  Kind kind = Kind::opened;
 };
 /// Runs on the hub's control thread, in order per connection; may do I/O (keep it short).
 using ConnectionObserver = std::function<void(const ConnectionEvent& event)>;
@@ -67,7 +72,7 @@ class RoomRegistry {
   /// Sends what `aggregate` returns instead of the raw events of rooms matching `roomPattern` (a pattern
   /// this plugin declared).
   virtual void aggregate(std::string_view roomPattern, Aggregator aggregate) = 0;
-  /// Calls `observer` when a realtime connection opens and when it closes.
+  /// Calls `observer` when a realtime connection opens, is active, and closes.
   virtual void observeConnections(ConnectionObserver observer) = 0;
 };
 
