@@ -111,6 +111,7 @@ void Runtime::setUpAuth() {
         "other nodes");
   }
   hasher_ = std::make_unique<auth::crypto::PasswordHasher>(static_cast<std::uint32_t>(auth.passwordIterations));
+  passwords_ = std::make_unique<auth::HashingPasswords>(*hasher_);
   accounts_ = std::make_unique<auth::AccountRepository>(*database_);
   tokens_ = std::make_unique<auth::TokenService>(auth, *database_);
   throttle_ = std::make_unique<auth::LoginThrottle>(
@@ -142,7 +143,7 @@ void Runtime::registerAll() {
     auto& ctx = *contexts_.emplace_back(std::make_unique<plugin::PluginContext>(
         p.name, paths_.pluginDir / p.name,
         plugin::PluginContext::Services{router_, catalog_, store_, metrics_, logger_, database_.get(), *kv_.cache,
-                                        events_.get(), dataKeyring_.get(), *hub_}));
+                                        events_.get(), dataKeyring_.get(), *hub_, passwords_.get()}));
     try {
       p.instance->registerWith(ctx);
     } catch (const std::exception& e) {

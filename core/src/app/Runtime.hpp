@@ -4,6 +4,7 @@
 #include "auth/AuthService.hpp"
 #include "auth/Authenticator.hpp"
 #include "auth/DataKeyring.hpp"
+#include "auth/HashingPasswords.hpp"
 #include "auth/RevocationSync.hpp"
 #include "auth/TokenAuthenticator.hpp"
 #include "config/ConfigStore.hpp"
@@ -101,6 +102,7 @@ class Runtime {
   std::unique_ptr<sched::Scheduler> scheduler_;
   // Accounts and tokens: only with a database. Without one, only public routes answer.
   std::unique_ptr<auth::crypto::PasswordHasher> hasher_;
+  std::unique_ptr<auth::HashingPasswords> passwords_;  // Context::passwords() for plugins
   std::unique_ptr<auth::AccountRepository> accounts_;
   std::unique_ptr<auth::TokenService> tokens_;
   std::unique_ptr<auth::LoginThrottle> throttle_;

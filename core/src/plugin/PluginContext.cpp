@@ -3,6 +3,7 @@
 #include "events/EventService.hpp"
 #include "obs/PrometheusRegistry.hpp"
 
+#include <monti/auth/Passwords.hpp>
 #include <monti/plugin/RegistrationError.hpp>
 
 #include <algorithm>
@@ -45,6 +46,13 @@ security::FieldEncryption& PluginContext::fieldEncryption() {
     throw std::logic_error("plugin " + name_ + " encrypts data at rest: set MONTI_DATA_KEY (data.key)");
   }
   return *services_.encryption;
+}
+
+auth::Passwords& PluginContext::passwords() {
+  if (services_.passwords == nullptr) {
+    throw std::logic_error("plugin " + name_ + " creates accounts, which need a database: set DATABASE_URL");
+  }
+  return *services_.passwords;
 }
 
 data::Database& PluginContext::database() {

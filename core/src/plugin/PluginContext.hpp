@@ -42,6 +42,7 @@ class PluginContext final : public Context,
     events::EventService* events;           ///< nullptr without a database (events live in the outbox)
     security::FieldEncryption* encryption;  ///< nullptr without MONTI_DATA_KEY
     realtime::Publisher& publisher;
+    auth::Passwords* passwords;  ///< nullptr without a database
   };
 
   PluginContext(std::string pluginName, std::filesystem::path resourceDir, const Services& services);
@@ -57,6 +58,7 @@ class PluginContext final : public Context,
   config::Section& config() override { return section_; }
   data::Database& database() override;
   cache::Cache& cache() override { return services_.cache; }
+  auth::Passwords& passwords() override;
   security::FieldEncryption& fieldEncryption() override;
   obs::MetricsRegistry& metrics() override;
   obs::Logger& logger() override { return services_.logger; }

@@ -55,9 +55,10 @@ class PluginContextTest : public ::testing::Test {
   std::unique_ptr<PluginContext> context(const std::string& name, std::filesystem::path resources = {}) {
     if (!store_) useConfig("");
     if (resources.empty()) resources = kDir / name;
-    return std::make_unique<PluginContext>(name, resources,
-                                           PluginContext::Services{router_, catalog_, *store_, metrics_, logger_,
-                                                                   nullptr, cache_, nullptr, nullptr, publisher_});
+    return std::make_unique<PluginContext>(
+        name, resources,
+        PluginContext::Services{router_, catalog_, *store_, metrics_, logger_, nullptr, cache_, nullptr, nullptr,
+                                publisher_, nullptr});
   }
 
   Plugin& load(const std::string& name) {
@@ -251,6 +252,11 @@ TEST_F(PluginContextTest, ConnectionObserversAreCatalogued) {
   EXPECT_EQ(catalog_.connectionObservers[0].owner, "p");
   ctx->seal();
   EXPECT_THROW(ctx->realtime().observeConnections([](const realtime::ConnectionEvent&) {}), RegistrationError);
+}
+
+TEST_F(PluginContextTest, PasswordsNeedADatabase) {
+  auto ctx = context("p");
+  EXPECT_THROW(ctx->passwords(), std::logic_error);
 }
 
 TEST_F(PluginContextTest, DuplicateJobNameIsRefused) {

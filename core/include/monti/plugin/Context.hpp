@@ -8,6 +8,9 @@ namespace monti {
 namespace http {
 class RouteRegistry;
 }
+namespace auth {
+class Passwords;
+}
 namespace realtime {
 class RoomRegistry;
 class Publisher;
@@ -56,6 +59,9 @@ class Context {
   /// PostgreSQL. Throws std::logic_error when no database is configured (DATABASE_URL), so a plugin that
   /// needs one fails at start-up with a clear message.
   virtual data::Database& database() = 0;
+  /// Password hashing for accounts a plugin creates in the core's users table. Throws std::logic_error
+  /// when no database is configured.
+  virtual auth::Passwords& passwords() = 0;
   /// The shared cache (Redis, or in-process on a single node).
   virtual cache::Cache& cache() = 0;
   /// Encryption for sensitive columns. Throws std::logic_error when MONTI_DATA_KEY is not set, so a
