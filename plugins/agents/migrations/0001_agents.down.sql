@@ -1,3 +1,4 @@
+DROP TABLE IF EXISTS agent_aggregation_runs;
 DROP VIEW IF EXISTS real_time_metrics;
 DROP VIEW IF EXISTS department_stats;
 DROP VIEW IF EXISTS agent_daily_summary;

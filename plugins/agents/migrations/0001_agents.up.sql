@@ -102,3 +102,9 @@ CREATE VIEW real_time_metrics AS
          a.performance_level
   FROM agents a JOIN users u ON u.id = a.id
   WHERE u.is_active;
+
+-- One row per aggregated day: makes the daily job idempotent.
+CREATE TABLE agent_aggregation_runs (
+  day    date PRIMARY KEY,
+  ran_at timestamptz NOT NULL DEFAULT now()
+);
