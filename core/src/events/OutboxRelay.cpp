@@ -92,11 +92,12 @@ int OutboxRelay::publishBatch(data::PgConnection& connection) {
   connection.exec("UPDATE event_outbox SET published_at = now() WHERE seq = ANY($1::bigint[])", {published});
   tx.commit();
   published_.inc(static_cast<std::uint64_t>(rows.size()));
-  for (const auto& event : relayed) {
+  if (!relayed.empty()) {
     try {
-      settings_.afterPublish(event);
+      settings_.afterPublish(relayed);
     } catch (const std::exception& e) {
-      logger_.error("outbox relay: after-publish step failed", {{"eventId", event.id}, {"error", e.what()}});
+      logger_.error("outbox relay: after-publish step failed",
+                    {{"firstEventId", relayed.front().id}, {"events", relayed.size()}, {"error", e.what()}});
     }
   }
   return rows.size();

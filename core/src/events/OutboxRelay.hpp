@@ -12,6 +12,7 @@
 #include <functional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace monti::events {
 
@@ -29,9 +30,9 @@ class OutboxRelay {
     std::string channel;  ///< bus channel
     int batchSize = 500;
     std::chrono::milliseconds idlePoll{1000};  ///< wake-up without a notification, as a safety net
-    /// Runs for each event once it was published and stamped, on the active relay only: work that must
-    /// happen once per event in the whole cluster (the realtime hub routes events into rooms here).
-    std::function<void(const Event&)> afterPublish;
+    /// Runs for each batch of events once they were published and stamped, on the active relay only: work
+    /// that must happen once per event in the whole cluster (the realtime hub routes events into rooms here).
+    std::function<void(const std::vector<Event>&)> afterPublish;
   };
 
   OutboxRelay(Settings settings, kv::PubSub& bus, obs::Logger& logger, obs::MetricsRegistry& metrics);

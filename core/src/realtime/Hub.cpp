@@ -97,6 +97,40 @@ void Hub::connectionClosed(Transport /*transport*/) noexcept { connections_.fetc
 
 Published Hub::publish(std::string_view tenant, std::string_view room, std::string_view event,
                        const nlohmann::json& data) {
+  auto request = checked(tenant, room, event, data);
+  auto published = services_.broker.publish(request.key, request.event, request.data);
+  metrics_.published.inc();
+  return published;
+}
+
+void Hub::route(const std::vector<events::Event>& batch) {
+  constexpr std::size_t kPerCall = 500;
+  std::vector<RoomBroker::PublishRequest> requests;
+  const auto send = [&] {
+    if (requests.empty()) return;
+    services_.broker.publishMany(requests);
+    metrics_.published.inc(requests.size());
+    requests.clear();
+  };
+  for (const auto& event : batch) {
+    for (const auto& decl : services_.catalog.roomRoutes) {
+      if (!events::matches(decl.eventPattern, event.name)) continue;
+      try {
+        for (auto& roomEvent : decl.route(event))
+          requests.push_back(checked(event.tenant, roomEvent.room, roomEvent.event, roomEvent.data));
+      } catch (const std::exception& e) {
+        services_.logger.error(
+            "realtime: routing an event into rooms failed",
+            {{"plugin", decl.owner}, {"event", event.name}, {"eventId", event.id}, {"error", e.what()}});
+      }
+    }
+    if (requests.size() >= kPerCall) send();
+  }
+  send();
+}
+
+RoomBroker::PublishRequest Hub::checked(std::string_view tenant, std::string_view room, std::string_view event,
+                                        const nlohmann::json& data) const {
   if (!catalog_ || !catalog_->find(room)) throw std::invalid_argument("no plugin declared a room like this");
   if (!acceptableEventName(event)) throw std::invalid_argument("event must be 1 to 100 printable characters");
   std::string text = data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -104,23 +138,7 @@ Published Hub::publish(std::string_view tenant, std::string_view room, std::stri
     throw std::invalid_argument("data is larger than realtime.max_event_bytes (" +
                                 std::to_string(services_.config.maxEventBytes) + ")");
   }
-  auto published = services_.broker.publish(roomKey(tenant, room), std::string(event), text);
-  metrics_.published.inc();
-  return published;
-}
-
-void Hub::route(const events::Event& event) {
-  for (const auto& decl : services_.catalog.roomRoutes) {
-    if (!events::matches(decl.eventPattern, event.name)) continue;
-    try {
-      for (const auto& roomEvent : decl.route(event))
-        publish(event.tenant, roomEvent.room, roomEvent.event, roomEvent.data);
-    } catch (const std::exception& e) {
-      services_.logger.error(
-          "realtime: routing an event into rooms failed",
-          {{"plugin", decl.owner}, {"event", event.name}, {"eventId", event.id}, {"error", e.what()}});
-    }
-  }
+  return {roomKey(tenant, room), std::string(event), std::move(text)};
 }
 
 std::vector<nlohmann::json> Hub::presence(std::string_view tenant, std::string_view room) {

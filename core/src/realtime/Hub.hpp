@@ -63,8 +63,9 @@ class Hub final : public Publisher {
 
   Published publish(std::string_view tenant, std::string_view room, std::string_view event,
                     const nlohmann::json& data) override;
-  /// Publishes the room events plugins route committed events to (on the active outbox relay).
-  void route(const events::Event& event);
+  /// Publishes the room events plugins route committed events to (on the active outbox relay), in
+  /// commit order, a few hundred per broker call.
+  void route(const std::vector<events::Event>& batch);
   /// Who is in `room` of `tenant`: {id, username} objects.
   std::vector<nlohmann::json> presence(std::string_view tenant, std::string_view room);
 
@@ -89,6 +90,9 @@ class Hub final : public Publisher {
 
  private:
   void runControl();
+  /// Validates a room event and serialises it; std::invalid_argument when it is not acceptable.
+  RoomBroker::PublishRequest checked(std::string_view tenant, std::string_view room, std::string_view event,
+                                     const nlohmann::json& data) const;
   void trackUser(const auth::Principal& user, int delta);
   void notifyObservers(const ConnectionEvent& event);
   void onBrokerMessage(const std::string& key, const BrokerMessage& message);

@@ -28,6 +28,14 @@ Published InProcessRoomBroker::publish(const std::string& key, const std::string
   return {room.offset, room.epoch};
 }
 
+std::vector<Published> InProcessRoomBroker::publishMany(const std::vector<PublishRequest>& requests) {
+  std::vector<Published> out;
+  out.reserve(requests.size());
+  for (const auto& r : requests)
+    out.push_back(publish(r.key, r.event, r.data));
+  return out;
+}
+
 void InProcessRoomBroker::signal(const std::string& key, const std::string& frame) {
   std::lock_guard lock(mutex_);
   if (listener_) listener_(key, BrokerMessage{BrokerMessage::Kind::signal, {}, {}, frame});

@@ -31,6 +31,34 @@ redis.call('PUBLISH', ARGV[7], 'E ' .. epoch .. ' ' .. entry)
 return {offset, epoch}
 )lua";
 
+// The same for N events: KEYS meta1, history1, meta2, history2, …; ARGV: fresh epoch, history size, history
+// ttl ms, meta ttl ms, channel prefix, then (room key, event, data) per event. Returns {offset, epoch} pairs.
+constexpr const char* kPublishManyScript = R"lua(
+local size = tonumber(ARGV[2])
+local out = {}
+for i = 1, #KEYS / 2 do
+  local meta, history = KEYS[2 * i - 1], KEYS[2 * i]
+  local room, event, data = ARGV[3 * i + 3], ARGV[3 * i + 4], ARGV[3 * i + 5]
+  local offset = redis.call('HINCRBY', meta, 'offset', 1)
+  local epoch = redis.call('HGET', meta, 'epoch')
+  if not epoch then
+    epoch = ARGV[1]
+    redis.call('HSET', meta, 'epoch', epoch)
+  end
+  redis.call('PEXPIRE', meta, ARGV[4])
+  local entry = offset .. ' ' .. event .. '\n' .. data
+  if size > 0 then
+    redis.call('RPUSH', history, entry)
+    redis.call('LTRIM', history, -size, -1)
+    redis.call('PEXPIRE', history, ARGV[3])
+  end
+  redis.call('PUBLISH', ARGV[5] .. room, 'E ' .. epoch .. ' ' .. entry)
+  out[2 * i - 1] = offset
+  out[2 * i] = epoch
+end
+return out
+)lua";
+
 // KEYS: meta, history. ARGV: fresh epoch, meta ttl ms. Returns {epoch, offset, entries}.
 constexpr const char* kHistoryScript = R"lua(
 local epoch = redis.call('HGET', KEYS[1], 'epoch')
@@ -155,6 +183,41 @@ Published RedisRoomBroker::publish(const std::string& roomKey, const std::string
                                              event, data, epoch, size, historyTtl, metaTtl, channel}));
   if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) throw std::runtime_error("redis: bad publish reply");
   return {replyInt(*reply->element[0]), replyString(*reply->element[1])};
+}
+
+std::vector<Published> RedisRoomBroker::publishMany(const std::vector<PublishRequest>& requests) {
+  std::vector<Published> out;
+  if (requests.empty()) return out;
+  const auto historyTtl = std::to_string(settings_.historyTtl.count());
+  const auto metaTtl =
+      std::to_string(std::max<std::int64_t>(settings_.historyTtl.count(), std::chrono::milliseconds(kMetaTtl).count()));
+  const auto size = std::to_string(settings_.historySize);
+  const auto epoch = newEpoch();
+  const auto channelPrefix = settings_.keyPrefix + std::string(kChannelPrefix);
+  const auto keyCount = std::to_string(requests.size() * 2);
+  std::vector<std::string> keys;  // owns the key strings the argument views point into
+  keys.reserve(requests.size() * 2);
+  for (const auto& r : requests) {
+    keys.push_back(key("meta", r.key));
+    keys.push_back(key("history", r.key));
+  }
+  std::vector<std::string_view> args{"EVAL", kPublishManyScript, keyCount};
+  args.insert(args.end(), keys.begin(), keys.end());
+  for (const auto* fixed : {&epoch, &size, &historyTtl, &metaTtl, &channelPrefix})
+    args.emplace_back(*fixed);
+  for (const auto& r : requests) {
+    args.emplace_back(r.key);
+    args.emplace_back(r.event);
+    args.emplace_back(r.data);
+  }
+  const auto reply = checked(pool_->command(args));
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements != requests.size() * 2) {
+    throw std::runtime_error("redis: bad publish reply");
+  }
+  out.reserve(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i)
+    out.push_back({replyInt(*reply->element[2 * i]), replyString(*reply->element[2 * i + 1])});
+  return out;
 }
 
 void RedisRoomBroker::signal(const std::string& roomKey, const std::string& frame) {

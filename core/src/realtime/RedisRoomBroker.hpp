@@ -33,6 +33,7 @@ class RedisRoomBroker final : public RoomBroker {
 
   void setListener(Listener listener) override { listener_ = std::move(listener); }
   Published publish(const std::string& key, const std::string& event, const std::string& data) override;
+  std::vector<Published> publishMany(const std::vector<PublishRequest>& requests) override;
   void signal(const std::string& key, const std::string& frame) override;
   void listen(const std::string& key) override;
   void unlisten(const std::string& key) override;

@@ -40,6 +40,15 @@ class RoomBroker {
   /// Appends to the room's history and delivers to every node listening to `key`. Thread-safe.
   /// Throws std::runtime_error when the broker cannot be reached.
   virtual Published publish(const std::string& key, const std::string& event, const std::string& data) = 0;
+  /// One room event of a publishMany() batch.
+  struct PublishRequest {
+    std::string key;
+    std::string event;
+    std::string data;
+  };
+  /// Publishes several events (in order) at the cost of about one: what the outbox relay's routing uses.
+  /// Returns their places, in the same order. Throws std::runtime_error when the broker cannot be reached.
+  virtual std::vector<Published> publishMany(const std::vector<PublishRequest>& requests) = 0;
   /// Delivers a frame that is not part of the room's history (presence). Best effort.
   virtual void signal(const std::string& key, const std::string& frame) = 0;
 

@@ -121,6 +121,25 @@ TEST_P(RoomBrokerTest, DataWithNewlinesAndSpacesSurvivesTheRoundTrip) {
   EXPECT_EQ(history.events[0].data, "{\"text\":\"a b\\nc\"}");
 }
 
+TEST_P(RoomBrokerTest, PublishManyKeepsOrderAndOffsetsPerRoom) {
+  broker().listen("t/a");
+  broker().listen("t/b");
+  broker().publish("t/a", "e.first", "0");
+  const auto placed = broker().publishMany({{"t/a", "e.x", "1"}, {"t/b", "e.y", "2"}, {"t/a", "e.z", "3"}});
+  ASSERT_EQ(placed.size(), 3u);
+  EXPECT_EQ(placed[0].offset, 2);
+  EXPECT_EQ(placed[1].offset, 1);
+  EXPECT_EQ(placed[2].offset, 3);
+  EXPECT_EQ(placed[0].epoch, placed[2].epoch);
+  ASSERT_TRUE(eventually([&] { return received_.size() == 4; }));
+  const auto messages = received_.messages();
+  EXPECT_EQ(messages[1].second.event.data, "1");
+  EXPECT_EQ(messages[2].first, "t/b");
+  EXPECT_EQ(messages[3].second.event.event, "e.z");
+  EXPECT_EQ(broker().history("t/a").events.back().data, "3");
+  EXPECT_TRUE(broker().publishMany({}).empty());
+}
+
 TEST_P(RoomBrokerTest, SignalsReachListenersWithoutTakingAnOffset) {
   broker().listen("t/s");
   broker().signal("t/s", R"({"type":"join"})");
