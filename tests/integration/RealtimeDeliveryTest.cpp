@@ -175,6 +175,20 @@ TEST_F(RealtimeDelivery, FirstAndLastConnectionOfAUserEmitDurableOnlineAndOfflin
   EXPECT_EQ(payload.value("tenant", ""), "default") << payload.dump();
 }
 
+TEST_F(RealtimeDelivery, APluginsThrowingJoinRuleOrAggregatorDoesNotTakeTheServerDown) {
+  const auto victim = openWs(port(), alice().token);
+  victim->sendText(R"({"type":"subscribe","room":"example:broken"})");
+  EXPECT_TRUE(victim->waitForEnd(kWait)) << "the connection whose join rule threw should be closed";
+
+  const auto client = openWs(port(), bob().token);
+  ASSERT_TRUE(subscribes(*client, "example:badgroup"));
+  const auto published = publish(port(), admin().token, "example:badgroup", "example.raw", {{"n", 1}});
+  const auto collected = collectEvents(*client, "example:badgroup", offsetOf(published));
+  ASSERT_FALSE(collected.events.empty()) << "the raw event should arrive when the aggregator throws";
+  EXPECT_EQ(collected.events.back().value("event", ""), "example.raw");
+  EXPECT_TRUE(client->roundTrip()) << "the server keeps serving";
+}
+
 TEST_F(RealtimeDelivery, PluginsObserveConnectionsOpeningAndClosing) {
   const auto user = addMember(env(), port(), "viewer");
   const auto id = std::to_string(user.id);

@@ -86,24 +86,40 @@ void EventLoop::run() {
         [[maybe_unused]] const auto r = ::read(wakeup_, &count, sizeof count);
         continue;
       }
-      auto it = connections_.find(tag);
-      if (it == connections_.end()) continue;  // destroyed earlier in this batch
-      const auto flags = events[static_cast<std::size_t>(i)].events;
-      Connection& c = *it->second;
-      if ((flags & EPOLLOUT) != 0U) onWritable(c);
-      if (!connections_.contains(tag)) continue;
-      if ((flags & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0U) onReadable(c);
+      serve(tag, events[static_cast<std::size_t>(i)].events);
     }
     runPosted();
     const auto after = Clock::now();
-    runDueFlushes(after);
+    guarded("batch flush", [&] { runDueFlushes(after); });
     if (after >= nextSweep_) {
-      sweep(after);
+      guarded("sweep", [&] { sweep(after); });
       nextSweep_ = after + kSweepInterval;
     }
   }
   while (!connections_.empty())
     destroy(*connections_.begin()->second, DisconnectReason::shutdown);
+}
+
+void EventLoop::serve(std::uint64_t id, std::uint32_t flags) {
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return;  // destroyed earlier in this batch
+  try {
+    if ((flags & EPOLLOUT) != 0U) onWritable(*it->second);
+    it = connections_.find(id);
+    if (it != connections_.end() && (flags & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0U) onReadable(*it->second);
+  } catch (const std::exception& e) {
+    // A bug (ours or a plugin's join rule) ends this connection, not the loop and every other one.
+    logger_.error("realtime: connection failed", {{"connection", id}, {"error", e.what()}});
+    if (auto dead = connections_.find(id); dead != connections_.end()) destroy(*dead->second, DisconnectReason::client);
+  }
+}
+
+void EventLoop::guarded(const char* what, const std::function<void()>& step) {
+  try {
+    step();
+  } catch (const std::exception& e) {
+    logger_.error("realtime: loop step failed", {{"step", what}, {"error", e.what()}});
+  }
 }
 
 void EventLoop::runPosted() {

@@ -75,6 +75,10 @@ class EventLoop {
 
   void run();
   void runPosted();
+  /// Handles one epoll event of connection `id`; an exception ends that connection only.
+  void serve(std::uint64_t id, std::uint32_t flags);
+  /// Runs a periodic step; an exception is logged and the loop goes on.
+  void guarded(const char* what, const std::function<void()>& step);
   void runDueFlushes(Clock::time_point now);
   int nextTimeoutMs(Clock::time_point now) const;
 

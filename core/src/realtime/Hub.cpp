@@ -103,6 +103,12 @@ Published Hub::publish(std::string_view tenant, std::string_view room, std::stri
   return published;
 }
 
+Published Hub::position(std::string_view tenant, std::string_view room) {
+  if (!catalog_ || !catalog_->find(room)) throw std::invalid_argument("no plugin declared a room like this");
+  const auto history = services_.broker.history(roomKey(tenant, room));
+  return {history.offset, history.epoch};
+}
+
 void Hub::route(const std::vector<events::Event>& batch) {
   constexpr std::size_t kPerCall = 500;
   std::vector<RoomBroker::PublishRequest> requests;

@@ -63,6 +63,7 @@ class Hub final : public Publisher {
 
   Published publish(std::string_view tenant, std::string_view room, std::string_view event,
                     const nlohmann::json& data) override;
+  Published position(std::string_view tenant, std::string_view room) override;
   /// Publishes the room events plugins route committed events to (on the active outbox relay), in
   /// commit order, a few hundred per broker call.
   void route(const std::vector<events::Event>& batch);

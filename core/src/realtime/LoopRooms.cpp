@@ -195,8 +195,14 @@ void EventLoop::flushRoom(const std::string& /*key*/, LocalRoom& room, Clock::ti
   if (room.match.aggregator != nullptr) {
     const auto last = events.back().offset;
     std::vector<RoomMessage> condensed;
-    for (auto& [name, data] : (*room.match.aggregator)(events, room.match.params))
-      condensed.push_back(RoomMessage{last, std::move(name), data.dump()});
+    try {
+      for (auto& [name, data] : (*room.match.aggregator)(events, room.match.params))
+        condensed.push_back(RoomMessage{last, std::move(name), data.dump()});
+    } catch (const std::exception& e) {
+      // A plugin's bug must not take the loop down: the raw events go out instead.
+      logger_.error("realtime: room aggregator failed", {{"room", room.room}, {"error", e.what()}});
+      condensed = events;
+    }
     events.swap(condensed);
     if (events.empty()) return;
   }

@@ -37,7 +37,7 @@ nlohmann::json without(nlohmann::json payload, std::initializer_list<const char*
 
 }  // namespace
 
-void registerRooms(realtime::RoomRegistry& rooms) {
+void registerRooms(realtime::RoomRegistry& rooms, GroupedView& view) {
   rooms.room("agents:all",
              [](const Principal& user, const RoomParams&) { return user.has("read:agents") && unrestricted(user); });
   rooms.room("agents:admin", [](const Principal& user, const RoomParams&) { return user.role == "admin"; });
@@ -53,6 +53,16 @@ void registerRooms(realtime::RoomRegistry& rooms) {
     return user.isSelfOrAdmin(p.front().second) || (user.has("read:agents") && unrestricted(user));
   });
   rooms.route("agent.*", roomEventsFor);
+  // Seed 000's grouped view: per batch window, the counts and the agents that changed.
+  rooms.room("agents:summary",
+             [](const Principal& user, const RoomParams&) { return user.has("read:agents") && unrestricted(user); });
+  rooms.room("agents:summary:location:{name}", [](const Principal& user, const RoomParams& p) {
+    return user.has("read:agents") && user.departments.empty() &&
+           (user.locations.empty() || contains(user.locations, p.front().second));
+  });
+  rooms.route("agent.*", [&view](const events::Event& event) { return view.apply(event); });
+  rooms.aggregate("agents:summary", mergeSummaries);
+  rooms.aggregate("agents:summary:location:{name}", mergeSummaries);
 }
 
 std::vector<realtime::RoomEvent> roomEventsFor(const events::Event& event) {

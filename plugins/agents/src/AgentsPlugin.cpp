@@ -17,6 +17,7 @@
 #include <charconv>
 #include <stdexcept>
 
+#include <algorithm>
 #include <memory>
 
 namespace monti::agents {
@@ -64,7 +65,11 @@ class AgentsPlugin final : public Plugin {
                    "A live metric of an agent changed: {agentId, metric, value, timestamp, department, location}");
     api_ = std::make_unique<AgentsApi>(ctx.database(), events, ctx.passwords());
     api_->registerRoutes(ctx.routes());
-    registerRooms(ctx.realtime());
+    view_ = std::make_unique<GroupedView>(ctx.database());
+    registerRooms(ctx.realtime(), *view_);
+    publisher_ = &ctx.publisher();
+    ctx.routes().get("/agents/summary", [this](const http::Request& r) { return summary(r); },
+                     {.permission = "read:agents"});
     const auto sessionTimeout = std::chrono::duration_cast<std::chrono::minutes>(
         ctx.config().duration("session_timeout", std::chrono::minutes(30),
                               {.help = "Sessions idle this long end; their agent goes offline"}));
@@ -104,8 +109,36 @@ class AgentsPlugin final : public Plugin {
                 {.permission = "manage:agents"});
   }
 
+  /// GET /agents/summary[?location=]: the grouped view with the room position to follow it from.
+  http::Response summary(const http::Request& r) {
+    const auto& user = *r.user();
+    const auto location = r.query("location").value_or("");
+    const bool mayAll = user.departments.empty() && user.locations.empty();
+    const bool mayLocation =
+        user.departments.empty() && (user.locations.empty() || std::find(user.locations.begin(), user.locations.end(),
+                                                                         location) != user.locations.end());
+    if (location.empty() ? !mayAll : !mayLocation) {
+      throw http::Forbidden(location.empty() ? "your token is limited: ask for ?location=<one of yours>"
+                                             : "not one of your locations");
+    }
+    const std::string room = location.empty() ? "agents:summary" : "agents:summary:location:" + location;
+    realtime::Published position;
+    try {
+      position = publisher_->position(user.tenant, room);
+    } catch (const std::invalid_argument&) {
+      throw http::BadRequest::field("location", "is not a usable room name");
+    }
+    return http::Response::json({{"room", room},
+                                 {"offset", position.offset},
+                                 {"epoch", position.epoch},
+                                 {"counts", view_->snapshot(user.tenant, location).toJson()},
+                                 {"changed", nlohmann::json::array()}});
+  }
+
   std::unique_ptr<AgentsApi> api_;
   std::unique_ptr<AgentJobs> jobs_;
+  std::unique_ptr<GroupedView> view_;
+  realtime::Publisher* publisher_ = nullptr;
 };
 
 Plugin* create() noexcept {

@@ -108,6 +108,15 @@ class ExamplePlugin final : public monti::Plugin {
     rooms.room("example:user:{id}", [](const Principal& user, const RoomParams& params) {
       return user.role == "admin" || (!params.empty() && params.front().second == user.id);
     });
+    // Plugin bugs the hub must survive: a join rule and an aggregator that throw.
+    rooms.room("example:broken",
+               [](const Principal&, const RoomParams&) -> bool { throw std::runtime_error("join rule bug"); });
+    rooms.room("example:badgroup", anyone);
+    rooms.aggregate("example:badgroup",
+                    [](const std::vector<monti::realtime::RoomMessage>&,
+                       const RoomParams&) -> std::vector<std::pair<std::string, nlohmann::json>> {
+                      throw std::runtime_error("aggregator bug");
+                    });
     rooms.route("example.*", [](const monti::events::Event& event) {
       return std::vector<monti::realtime::RoomEvent>{{"example:events", event.name, event.payload}};
     });

@@ -45,6 +45,9 @@ class PluginContextTest : public ::testing::Test {
     realtime::Published publish(std::string_view, std::string_view, std::string_view, const nlohmann::json&) override {
       throw std::logic_error("not in this test");
     }
+    realtime::Published position(std::string_view, std::string_view) override {
+      throw std::logic_error("not in this test");
+    }
   } publisher_;
 
   void useConfig(const std::string& ini) {
@@ -95,13 +98,13 @@ TEST_F(PluginContextTest, ExampleDeclarationsReachTheCatalogTaggedWithThePlugin)
   ASSERT_EQ(catalog_.events.size(), 1u);
   EXPECT_EQ(catalog_.events[0].name, "example.pinged");
   EXPECT_EQ(catalog_.events[0].owner, "example");
-  ASSERT_EQ(catalog_.rooms.size(), 5u);
+  ASSERT_EQ(catalog_.rooms.size(), 7u);
   EXPECT_EQ(catalog_.rooms[0].pattern, "example:{id}");
   EXPECT_EQ(catalog_.rooms[0].owner, "example");
   ASSERT_EQ(catalog_.roomRoutes.size(), 1u);
   EXPECT_EQ(catalog_.roomRoutes[0].eventPattern, "example.*");
-  ASSERT_EQ(catalog_.aggregators.size(), 1u);
-  EXPECT_EQ(catalog_.aggregators[0].roomPattern, "example:grouped");
+  ASSERT_EQ(catalog_.aggregators.size(), 2u);
+  EXPECT_EQ(catalog_.aggregators[1].roomPattern, "example:grouped");
   ASSERT_EQ(catalog_.luaModules.size(), 1u);
   EXPECT_EQ(catalog_.luaModules[0].name, "example");
   ASSERT_EQ(catalog_.jobs.size(), 2u);

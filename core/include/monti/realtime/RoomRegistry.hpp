@@ -91,6 +91,9 @@ class Publisher {
   /// kv::Unavailable-like std::runtime_error when the broker cannot be reached.
   virtual Published publish(std::string_view tenant, std::string_view room, std::string_view event,
                             const nlohmann::json& data) = 0;
+  /// The room's current offset and epoch: serve it with a REST snapshot so that a client can subscribe with
+  /// `since` and miss nothing in between. Throws like publish().
+  virtual Published position(std::string_view tenant, std::string_view room) = 0;
 };
 
 }  // namespace monti::realtime
