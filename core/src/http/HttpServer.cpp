@@ -17,6 +17,8 @@
 namespace monti::http {
 namespace {
 
+constexpr int kIdleWorkerSeconds = 10;
+
 class PocoBody final : public BodySource {
  public:
   explicit PocoBody(Poco::Net::HTTPServerRequest& request) : request_(request) {}
@@ -152,7 +154,9 @@ void HttpServer::start() {
   port_ = socket.address().port();
 
   // Poco's default pool has 16 threads and silently caps maxThreads: bring our own.
-  threads_ = std::make_unique<Poco::ThreadPool>(2, config_.threads, 60);
+  // Idle workers go after 10 s: a burst of WebSocket handshakes borrows many briefly, and the connections
+  // then live on the event loops, so the pool must not stay at its peak (Poco's default keeps them 60 s).
+  threads_ = std::make_unique<Poco::ThreadPool>(2, config_.threads, kIdleWorkerSeconds);
   Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;  // NOLINT: Poco's AutoPtr owns it
   params->setMaxThreads(config_.threads);
   params->setMaxQueued(config_.maxQueued);
