@@ -15,10 +15,8 @@ bool contains(const std::vector<std::string>& list, const std::string& value) {
 }
 
 /// The rooms that show an agent: everyone's, the admins', its department's, its location's and its own.
-std::vector<std::string> roomsOf(const nlohmann::json& payload, std::int64_t agentId, bool includeAll) {
-  std::vector<std::string> rooms;
-  if (includeAll) rooms.emplace_back("agents:all");
-  rooms.emplace_back("agents:admin");
+std::vector<std::string> roomsOf(const nlohmann::json& payload, std::int64_t agentId) {
+  std::vector<std::string> rooms{"agents:all", "agents:admin"};
   if (const auto department = payload.value("department", std::string()); !department.empty()) {
     rooms.push_back("agents:department:" + department);
   }
@@ -49,9 +47,8 @@ void registerRooms(realtime::RoomRegistry& rooms, GroupedView& view) {
     return user.has("read:agents") && user.departments.empty() &&
            (user.locations.empty() || contains(user.locations, p.front().second));
   });
-  rooms.room("agent:{id}", [](const Principal& user, const RoomParams& p) {
-    return user.isSelfOrAdmin(p.front().second) || (user.has("read:agents") && unrestricted(user));
-  });
+  rooms.room("agent:{id}",
+             [](const Principal& user, const RoomParams& p) { return user.isSelfOrAdmin(p.front().second); });
   rooms.route("agent.*", roomEventsFor);
   // Seed 000's grouped view: per batch window, the counts and the agents that changed.
   rooms.room("agents:summary",
@@ -69,7 +66,6 @@ std::vector<realtime::RoomEvent> roomEventsFor(const events::Event& event) {
   const auto& p = event.payload;
   const std::int64_t id = p.contains("agentId") ? p.value("agentId", std::int64_t{0}) : p.value("id", std::int64_t{0});
   std::vector<std::pair<std::string, nlohmann::json>> out;  // room event name and data
-  bool toEveryone = true;
   if (event.name == "agent.created") {
     out.emplace_back("agent_created", p);
   } else if (event.name == "agent.updated") {
@@ -85,15 +81,13 @@ std::vector<realtime::RoomEvent> roomEventsFor(const events::Event& event) {
     if (previous != "offline" && status == "offline") out.emplace_back("agent_offline", presence);
   } else if (event.name == "agent.activity") {
     out.emplace_back("agent_activity", without(p, {"department", "location"}));
-    toEveryone = false;  // frequent: the admins', department's and agent's own rooms only
   } else if (event.name == "agent.performance_updated") {
     out.emplace_back("performance_update", without(p, {"department", "location"}));
-    toEveryone = false;
   } else {
     return {};
   }
   std::vector<realtime::RoomEvent> events;
-  for (const auto& room : roomsOf(p, id, toEveryone))
+  for (const auto& room : roomsOf(p, id))
     for (const auto& [name, data] : out)
       events.push_back({room, name, data});
   return events;

@@ -43,11 +43,11 @@ TEST(AgentRoomsTest, AStatusChangeReachesEveryRoomThatShowsTheAgentWithTheSeedsN
   }
 }
 
-TEST(AgentRoomsTest, ActivityStaysOutOfTheAllRoomAndUnknownEventsGoNowhere) {
+TEST(AgentRoomsTest, ActivityReachesTheAgentsRoomsAndUnknownEventsGoNowhere) {
   const auto events =
       roomEventsFor(event("agent.activity", {{"agentId", 7}, {"type", "message_sent"}, {"department", "Sales"}}));
   EXPECT_EQ(roomsOf(events, "agent_activity"),
-            (std::set<std::string>{"agents:admin", "agents:department:Sales", "agent:7"}));
+            (std::set<std::string>{"agents:all", "agents:admin", "agents:department:Sales", "agent:7"}));
   EXPECT_TRUE(roomEventsFor(event("agent.something_else", {{"agentId", 7}})).empty());
 }
 
