@@ -188,15 +188,6 @@ CoreConfig CoreConfig::load(ConfigStore& store) {
   c.auth.refreshTokenExpiry = auth.duration("refresh_token_expiry", std::chrono::hours(24 * 7),
                                             {.help = "Refresh token lifetime", .env = "REFRESH_TOKEN_EXPIRY"});
 
-  ConfigSection cache(store, "cache");
-  c.cache.ttlAgents = cache.duration("ttl_agents", std::chrono::minutes(2),
-                                     {.help = "TTL of cached agent list pages (bare numbers are seconds)",
-                                      .env = "CACHE_TTL_AGENTS",
-                                      .bareNumberUnit = std::chrono::seconds(1)});
-  c.cache.ttlStats = cache.duration("ttl_stats", std::chrono::minutes(5),
-                                    {.help = "TTL of cached agent stats (bare numbers are seconds)",
-                                     .env = "CACHE_TTL_STATS",
-                                     .bareNumberUnit = std::chrono::seconds(1)});
 
   ConfigSection rates(store, "ratelimit");
   c.rateLimit.enabled =

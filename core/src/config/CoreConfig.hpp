@@ -114,11 +114,6 @@ struct RateLimitConfig {
   std::string routes;                   ///< "METHOD /pattern=COUNT/WINDOW; …" overrides
 };
 
-struct CacheConfig {
-  std::chrono::milliseconds ttlAgents{120'000};
-  std::chrono::milliseconds ttlStats{300'000};
-};
-
 /// The core's own configuration, read and validated in one place at start-up.
 /// The realtime hub: transports, limits, batching and history (docs/realtime.md).
 struct RealtimeConfig {
@@ -145,7 +140,6 @@ struct CoreConfig {
   DatabaseConfig database;
   RedisConfig redis;
   AuthConfig auth;
-  CacheConfig cache;
   RateLimitConfig rateLimit;
   std::string dataKey;  ///< MONTI_DATA_KEY keyring; empty: no encryption at rest available
   EventsConfig events;

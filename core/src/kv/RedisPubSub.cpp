@@ -1,5 +1,7 @@
 #include "kv/RedisPubSub.hpp"
 
+#include <optional>
+
 #include <poll.h>
 
 #include <algorithm>
@@ -74,9 +76,14 @@ void RedisPubSub::run() {
 
 // Serves one connection until it breaks or we stop.
 void RedisPubSub::serve(redisContext& c) {
-  std::set<std::string> sent;  // channels SUBSCRIBEd on this connection
+  std::set<std::string> sent;           // channels SUBSCRIBEd on this connection
+  std::optional<std::uint64_t> synced;  // the registry generation `sent` matches
   while (!stopping_) {
-    if (!syncChannels(c, sent)) return;
+    // Read the generation before the channels: a change in between only causes one more (harmless) sync.
+    if (const auto generation = registry_->generation(); generation != synced) {
+      if (!syncChannels(c, sent)) return;
+      synced = generation;
+    }
     pollfd fds[2] = {{c.fd, POLLIN, 0}, {wakeup_.fd(), POLLIN, 0}};
     if (poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;

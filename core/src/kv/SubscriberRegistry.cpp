@@ -105,6 +105,7 @@ void SubscriberRegistry::setChangeListener(ChangeListener listener) {
 }
 
 void SubscriberRegistry::notifyChange() {
+  generation_.fetch_add(1);
   const std::lock_guard lock(listenerMutex_);
   if (listener_) listener_();
 }

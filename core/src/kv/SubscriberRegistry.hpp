@@ -3,6 +3,7 @@
 
 #include "kv/KeyValue.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -36,6 +37,9 @@ class SubscriberRegistry : public std::enable_shared_from_this<SubscriberRegistr
   /// The channels that have at least one handler.
   std::vector<std::string> channels() const;
   bool has(const std::string& channel) const;
+  /// Counts changes of the channel set (a channel's first handler added or last removed): a subscriber
+  /// connection only needs to resynchronise when it moved.
+  std::uint64_t generation() const noexcept { return generation_.load(); }
   /// Replaces the change listener; an empty function removes it. Waits for a running listener to return.
   void setChangeListener(ChangeListener listener);
 
@@ -54,6 +58,7 @@ class SubscriberRegistry : public std::enable_shared_from_this<SubscriberRegistr
   std::map<std::string, std::vector<Entry>, std::less<>> handlers_;
   std::uint64_t nextId_ = 1;
   std::mutex dispatching_;  // held while handlers run, so remove() can wait for them to finish
+  std::atomic<std::uint64_t> generation_{0};
   std::mutex listenerMutex_;
   ChangeListener listener_;
 };

@@ -116,6 +116,18 @@ nlohmann::json AgentStore::stats(const auth::ScopeParams& scope) {
           {"byDepartment", byDepartment}};
 }
 
+nlohmann::json AgentStore::departments(const auth::ScopeParams& scope) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto row : db_.read("SELECT a.department, count(*), count(*) FILTER (WHERE u.is_active), "
+                                 "count(*) FILTER (WHERE a.online_status <> 'offline')" +
+                                     std::string(kAgentFrom) + "WHERE " + std::string(kScope) +
+                                     " GROUP BY a.department ORDER BY a.department",
+                                 {scope.tenant, scope.departments, scope.locations}))
+    out.push_back(
+        {{"name", row.string(0)}, {"agents", row.int64(1)}, {"active", row.int64(2)}, {"online", row.int64(3)}});
+  return out;
+}
+
 StoredAgent AgentStore::create(data::Transaction& tx, const std::string& tenant, const NewAgent& agent,
                                const std::string& passwordHash) {
   try {

@@ -45,6 +45,8 @@ class AgentStore {
   std::optional<StoredAgent> find(data::Transaction& tx, const auth::ScopeParams& scope, std::int64_t id,
                                   bool forUpdate = false);
   nlohmann::json stats(const auth::ScopeParams& scope);
+  /// [{name, agents, active, online}] per department in scope, by name.
+  nlohmann::json departments(const auth::ScopeParams& scope);
 
   /// Inserts the account and the profile; throws http::Conflict when the username or email is taken.
   StoredAgent create(data::Transaction& tx, const std::string& tenant, const NewAgent& agent,

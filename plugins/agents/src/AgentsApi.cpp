@@ -42,6 +42,13 @@ std::optional<std::string> enumQuery(const Request& r, const char* name, auto al
 
 std::int64_t agentId(const Request& r) { return r.paramAs<std::int64_t>("id"); }
 
+/// A list query as a cache key: the values JSON-encoded, so no separator inside a value can collide.
+nlohmann::json cacheKey(const AgentFilters& f, const http::Page& page) {
+  const auto value = [](const auto& optional) { return optional ? nlohmann::json(*optional) : nlohmann::json(); };
+  return nlohmann::json::array({value(f.role), value(f.active), value(f.onlineStatus), value(f.department),
+                                value(f.location), value(f.search), value(f.performanceLevel), page.page, page.limit});
+}
+
 /// A calendar date from YYYY-MM-DD or the date part of an ISO timestamp; BadRequest otherwise.
 std::chrono::year_month_day parseDate(const std::string& text, const char* field) {
   int y = 0;
@@ -100,6 +107,7 @@ void AgentsApi::registerRoutes(http::RouteRegistry& routes) {
   routes.get("/agents", bind(&AgentsApi::list), {.permission = "read:agents"});
   routes.get("/agents/search", bind(&AgentsApi::search), {.permission = "read:agents"});
   routes.get("/agents/stats", bind(&AgentsApi::stats), {.permission = "read:agents"});
+  routes.get("/agents/departments", bind(&AgentsApi::departments), {.permission = "read:agents"});
   routes.put("/agents/bulk", bind(&AgentsApi::bulk), {.permission = "manage:agents"});
   routes.post("/agents", bind(&AgentsApi::create), {.permission = "manage:agents"});
   routes.get("/agents/:id", bind(&AgentsApi::get), {.permission = "read:agents"});
@@ -123,8 +131,23 @@ void AgentsApi::emit(data::Transaction& tx, std::string_view name, const nlohman
   events_.emit(tx, name, payload, {.tenant = agent.tenant, .aggregate = aggregate});
 }
 
+Response AgentsApi::cached(const Request& r, const std::string& what, std::chrono::milliseconds ttl,
+                           const std::function<nlohmann::json()>& compute) {
+  const auto scope = auth::scopeParams(*r.user());
+  const std::string tag = "agents:" + scope.tenant;
+  // The scope is part of the key: two callers of one tenant with different departments see different data.
+  const std::string key = tag + "|" + scope.departments + "|" + scope.locations + "|" + what;
+  return Response::rawJson(cache_.getOrCompute(key, ttl, [&] { return compute().dump(); }, {tag}));
+}
+
+void AgentsApi::invalidate(const std::string& tenant) { cache_.deleteTag("agents:" + tenant); }
+
 Response AgentsApi::list(const Request& r) {
-  return Response::json(store_.list(auth::scopeParams(*r.user()), parseFilters(r), http::parsePage(r)));
+  const auto filters = parseFilters(r);
+  const auto page = http::parsePage(r);
+  const auto key = cacheKey(filters, page);
+  return cached(r, "list:" + key.dump(), ttls_.agents,
+                [&] { return store_.list(auth::scopeParams(*r.user()), filters, page); });
 }
 
 Response AgentsApi::search(const Request& r) {
@@ -133,10 +156,19 @@ Response AgentsApi::search(const Request& r) {
   if (!q || q->empty()) throw BadRequest::field("q", "is required");
   if (q->size() > kMaxSearchBytes) throw BadRequest::field("q", "is longer than 200 bytes");
   filters.search = *q;
-  return Response::json(store_.list(auth::scopeParams(*r.user()), filters, http::parsePage(r)));
+  const auto page = http::parsePage(r);
+  const auto key = cacheKey(filters, page);
+  return cached(r, "list:" + key.dump(), ttls_.agents,
+                [&] { return store_.list(auth::scopeParams(*r.user()), filters, page); });
 }
 
-Response AgentsApi::stats(const Request& r) { return Response::json(store_.stats(auth::scopeParams(*r.user()))); }
+Response AgentsApi::stats(const Request& r) {
+  return cached(r, "stats", ttls_.stats, [&] { return store_.stats(auth::scopeParams(*r.user())); });
+}
+
+Response AgentsApi::departments(const Request& r) {
+  return cached(r, "departments", ttls_.departments, [&] { return store_.departments(auth::scopeParams(*r.user())); });
+}
 
 Response AgentsApi::get(const Request& r) { return Response::json(requireAgent(r, agentId(r)).json); }
 
@@ -151,6 +183,7 @@ Response AgentsApi::create(const Request& r) {
   }
   emit(*tx, "agent.created", agent.json, agent);
   tx->commit();
+  invalidate(agent.tenant);
   return Response::json(agent.json, 201);
 }
 
@@ -169,6 +202,7 @@ Response AgentsApi::update(const Request& r) {
   auto agent = *store_.find(*tx, scope, id);
   if (!changes.empty()) emit(*tx, "agent.updated", agent.json, agent);
   tx->commit();
+  if (!changes.empty()) invalidate(agent.tenant);
   return Response::json(agent.json);
 }
 
@@ -185,6 +219,7 @@ Response AgentsApi::remove(const Request& r) {
        {{"agentId", id}, {"timestamp", nowIso()}, {"department", agent.department}, {"location", agent.location}},
        agent);
   tx->commit();
+  invalidate(agent.tenant);
   return Response::json({{"success", true}, {"message", "agent " + std::to_string(id) + " was deactivated"}});
 }
 
@@ -221,6 +256,7 @@ Response AgentsApi::status(const Request& r) {
   activityEvent["location"] = agent.location;
   emit(*tx, "agent.activity", activityEvent, agent);
   tx->commit();
+  invalidate(agent.tenant);
   return Response::json(agent.json);
 }
 
@@ -301,6 +337,7 @@ Response AgentsApi::recordActivity(const Request& r) {
         {"location", agent.location}},
        agent);
   tx->commit();
+  invalidate(agent.tenant);
   return Response::json(activity, 201);
 }
 
@@ -340,6 +377,7 @@ Response AgentsApi::bulk(const Request& r) {
       errors.push_back("agent " + std::to_string(id) + ": " + e.what());
     }
   }
+  if (updated > 0) invalidate(r.user()->tenant);
   return Response::json({{"success", errors.empty()}, {"updated", updated}, {"errors", errors}});
 }
 

@@ -4,6 +4,7 @@
 #include "AgentsApi.hpp"
 
 #include <monti/auth/Passwords.hpp>
+#include <monti/cache/Cache.hpp>
 #include <monti/config/Section.hpp>
 #include <monti/data/MigrationRegistry.hpp>
 #include <monti/events/EventRegistry.hpp>
@@ -63,8 +64,24 @@ class AgentsPlugin final : public Plugin {
     events.declare("agent.activity", "An agent activity was recorded (payload: the AgentActivity)");
     events.declare("agent.performance_updated",
                    "A live metric of an agent changed: {agentId, metric, value, timestamp, department, location}");
-    api_ = std::make_unique<AgentsApi>(ctx.database(), events, ctx.passwords());
+    CacheTtls ttls;
+    auto& c = ctx.config();
+    ttls.agents = c.duration("cache_ttl_agents", std::chrono::minutes(2),
+                             {.help = "TTL of cached agent list pages (bare numbers are seconds)",
+                              .env = "CACHE_TTL_AGENTS",
+                              .bareNumberUnit = std::chrono::seconds(1)});
+    ttls.stats = c.duration("cache_ttl_stats", std::chrono::minutes(5),
+                            {.help = "TTL of cached agent stats (bare numbers are seconds)",
+                             .env = "CACHE_TTL_STATS",
+                             .bareNumberUnit = std::chrono::seconds(1)});
+    ttls.departments = c.duration("cache_ttl_departments", std::chrono::hours(1),
+                                  {.help = "TTL of the cached department list (bare numbers are seconds)",
+                                   .env = "CACHE_TTL_DEPARTMENTS",
+                                   .bareNumberUnit = std::chrono::seconds(1)});
+    api_ = std::make_unique<AgentsApi>(ctx.database(), events, ctx.passwords(), ctx.cache(), ttls);
     api_->registerRoutes(ctx.routes());
+    // Writes invalidate at once on their node; this catches the jobs' changes too, on every node.
+    events.subscribe("agent.*", [this](const events::Event& e) { api_->invalidate(e.tenant); });
     view_ = std::make_unique<GroupedView>(ctx.database());
     registerRooms(ctx.realtime(), *view_);
     publisher_ = &ctx.publisher();

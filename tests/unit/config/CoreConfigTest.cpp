@@ -40,7 +40,6 @@ TEST(CoreConfig, DefaultsApplyWithoutFileOrEnvironment) {
   EXPECT_TRUE(c.metrics.enabled);
   EXPECT_TRUE(c.plugins.enabled.empty());
   EXPECT_EQ(c.auth.jwtExpiry, std::chrono::hours(24));
-  EXPECT_EQ(c.cache.ttlAgents, seconds(120));
   EXPECT_EQ(c.realtime.heartbeatInterval, seconds(30));
 }
 
@@ -60,14 +59,6 @@ TEST(CoreConfig, DatabaseUrlVariableIsRead) {
 
 TEST(CoreConfig, PostgresSchemeAliasIsAccepted) {
   EXPECT_EQ(load("", {{"DATABASE_URL", "postgres://h/db"}}).database.url, "postgres://h/db");
-}
-
-TEST(CoreConfig, CacheTtlAgentsBareNumberIsSeconds) {
-  EXPECT_EQ(load("", {{"CACHE_TTL_AGENTS", "120"}}).cache.ttlAgents, seconds(120));
-}
-
-TEST(CoreConfig, CacheTtlStatsBareNumberIsSeconds) {
-  EXPECT_EQ(load("", {{"CACHE_TTL_STATS", "300"}}).cache.ttlStats, seconds(300));
 }
 
 TEST(CoreConfig, WsHeartbeatIntervalBareNumberIsMilliseconds) {
@@ -146,7 +137,7 @@ TEST(CoreConfig, EveryCoreFileKeyIsDeclared) {
       "[metrics]\nenabled = true\nbearer_token = t\n[plugins]\nenabled =\ndir = /x\n"
       "[database]\nurl =\nread_url =\npool_size = 2\ntimeout = 1s\n[redis]\nurl =\npassword =\n"
       "[auth]\njwt_secret = s\njwt_expiry = 1h\nrefresh_token_expiry = 1d\n"
-      "[cache]\nttl_agents = 1\nttl_stats = 1\n[realtime]\nheartbeat_interval = 1s\n");
+      "[realtime]\nheartbeat_interval = 1s\n");
   CoreConfig::load(*store);
   EXPECT_NO_THROW(store->rejectUnknownFileKeys(""));
 }
