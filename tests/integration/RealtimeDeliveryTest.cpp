@@ -80,6 +80,33 @@ TEST_F(RealtimeDelivery, PublishingNeedsAnAdminToken) {
   EXPECT_EQ(anonymous.status, 401) << anonymous.body;
 }
 
+TEST_F(RealtimeDelivery, ABatchPublishPlacesEveryEventOrNoneWhenOneIsBad) {
+  const auto a = uniqueRoom();
+  const auto b = uniqueRoom();
+  const auto client = openWs(port(), alice().token);
+  ASSERT_TRUE(subscribes(*client, b));
+  const nlohmann::json bad{
+      {"events", {{{"room", a}, {"event", "example.one"}}, {{"room", 7}, {"event", "example.two"}}}}};
+  const auto refused = postJson(port(), "/api/v1/admin/realtime/publish", bad.dump(), bearer(admin().token));
+  ASSERT_EQ(refused.status, 400) << refused.body;
+  EXPECT_NE(refused.body.find("events[1].room"), std::string::npos) << refused.body;
+
+  const nlohmann::json good{{"events",
+                             {{{"room", a}, {"event", "example.one"}, {"data", {{"n", 1}}}},
+                              {{"room", b}, {"event", "example.two"}, {"data", {{"n", 2}}}},
+                              {{"room", a}, {"event", "example.three"}}}}};
+  const auto accepted = postJson(port(), "/api/v1/admin/realtime/publish", good.dump(), bearer(admin().token));
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  const auto published = accepted.json().at("published");
+  ASSERT_EQ(published.size(), 3u) << accepted.body;
+  EXPECT_EQ(published[0].value("offset", 0), 1) << "the refused batch published nothing in room a";
+  EXPECT_EQ(published[2].value("offset", 0), 2);
+  EXPECT_EQ(published[1].value("room", ""), b);
+  const auto collected = collectEvents(*client, b, published[1].value("offset", 0));
+  ASSERT_EQ(collected.events.size(), 1u);
+  EXPECT_EQ(collected.events[0].value("data", nlohmann::json()), nlohmann::json({{"n", 2}}));
+}
+
 TEST_F(RealtimeDelivery, CommittedExampleEventIsRoutedToTheEventsRoom) {
   const auto client = openWs(port(), alice().token);
   ASSERT_TRUE(subscribes(*client, "example:events"));

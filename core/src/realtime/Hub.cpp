@@ -103,6 +103,16 @@ Published Hub::publish(std::string_view tenant, std::string_view room, std::stri
   return published;
 }
 
+std::vector<Published> Hub::publishMany(std::string_view tenant, const std::vector<RoomEventInput>& events) {
+  std::vector<RoomBroker::PublishRequest> requests;
+  requests.reserve(events.size());
+  for (const auto& e : events)
+    requests.push_back(checked(tenant, e.room, e.event, e.data));
+  auto placed = services_.broker.publishMany(requests);
+  metrics_.published.inc(placed.size());
+  return placed;
+}
+
 Published Hub::position(std::string_view tenant, std::string_view room) {
   if (!catalog_ || !catalog_->find(room)) throw std::invalid_argument("no plugin declared a room like this");
   const auto history = services_.broker.history(roomKey(tenant, room));

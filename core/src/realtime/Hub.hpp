@@ -64,6 +64,15 @@ class Hub final : public Publisher {
   Published publish(std::string_view tenant, std::string_view room, std::string_view event,
                     const nlohmann::json& data) override;
   Published position(std::string_view tenant, std::string_view room) override;
+  /// One room event to publish.
+  struct RoomEventInput {
+    std::string room;
+    std::string event;
+    nlohmann::json data;
+  };
+  /// Publishes several events of one tenant together (one broker call). Throws std::invalid_argument when
+  /// any is not acceptable (then none is published).
+  std::vector<Published> publishMany(std::string_view tenant, const std::vector<RoomEventInput>& events);
   /// Publishes the room events plugins route committed events to (on the active outbox relay), in
   /// commit order, a few hundred per broker call.
   void route(const std::vector<events::Event>& batch);

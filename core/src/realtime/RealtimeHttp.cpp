@@ -160,20 +160,49 @@ http::Response presence(const http::Request& request, Hub& hub) {
   }
 }
 
+/// One {room, event, data} item; `where` prefixes the field names of problems ("" or "events[3].").
+Hub::RoomEventInput publishItem(const nlohmann::json& item, const std::string& where,
+                                std::vector<http::FieldError>& problems) {
+  if (!item.is_object()) {
+    problems.push_back({where.empty() ? "body" : where.substr(0, where.size() - 1), "must be an object"});
+    return {};
+  }
+  const auto room = item.find("room");
+  const auto event = item.find("event");
+  if (room == item.end() || !room->is_string()) problems.push_back({where + "room", "is required (a string)"});
+  if (event == item.end() || !event->is_string()) problems.push_back({where + "event", "is required (a string)"});
+  if (!problems.empty()) return {};
+  return {room->get<std::string>(), event->get<std::string>(), item.value("data", nlohmann::json::object())};
+}
+
+/// {room, event, data} → 202 {room, offset, epoch}; or {events: [{room, event, data}, …]} (up to
+/// kMaxBatch, published together at the cost of about one) → 202 {published: [{room, offset, epoch}, …]}.
 http::Response publish(const http::Request& request, Hub& hub) {
+  constexpr std::size_t kMaxBatch = 500;
   const auto& body = request.json();
-  if (!body.is_object()) throw http::BadRequest("expected a JSON object {room, event, data}");
+  if (!body.is_object()) throw http::BadRequest("expected a JSON object {room, event, data} or {events: [...]}");
   std::vector<http::FieldError> problems;
-  if (!body.contains("room") || !body["room"].is_string()) problems.push_back({"room", "is required (a string)"});
-  if (!body.contains("event") || !body["event"].is_string()) problems.push_back({"event", "is required (a string)"});
+  std::vector<Hub::RoomEventInput> items;
+  const auto events = body.find("events");
+  const bool batch = events != body.end();
+  if (batch) {
+    if (!events->is_array() || events->empty() || events->size() > kMaxBatch) {
+      throw http::BadRequest::field("events", "must be a list of 1 to 500 {room, event, data}");
+    }
+    for (std::size_t i = 0; i < events->size(); ++i)
+      items.push_back(publishItem((*events)[i], "events[" + std::to_string(i) + "].", problems));
+  } else {
+    items.push_back(publishItem(body, "", problems));
+  }
   if (!problems.empty()) throw http::BadRequest("invalid publish request", std::move(problems));
-  const auto& room = body["room"].get_ref<const std::string&>();
   try {
-    const auto published = hub.publish(request.user()->tenant, room, body["event"].get<std::string>(),
-                                       body.value("data", nlohmann::json::object()));
-    return http::Response::json({{"room", room}, {"offset", published.offset}, {"epoch", published.epoch}}, 202);
+    const auto placed = hub.publishMany(request.user()->tenant, items);
+    nlohmann::json answers = nlohmann::json::array();
+    for (std::size_t i = 0; i < placed.size(); ++i)
+      answers.push_back({{"room", items[i].room}, {"offset", placed[i].offset}, {"epoch", placed[i].epoch}});
+    return http::Response::json(batch ? nlohmann::json{{"published", std::move(answers)}} : answers.front(), 202);
   } catch (const std::invalid_argument& e) {
-    throw http::BadRequest("invalid publish request", {http::FieldError{"room", e.what()}});
+    throw http::BadRequest("invalid publish request", {http::FieldError{batch ? "events" : "room", e.what()}});
   } catch (const std::runtime_error&) {
     throw http::ServiceUnavailable("the realtime broker is unavailable", std::chrono::seconds(1));
   }
