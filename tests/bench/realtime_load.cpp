@@ -62,6 +62,7 @@ struct Options {
   double rampRate = 5000;  // new connections (and subscribes) per second
   int rampInflight = 64;   // handshakes (or subscribes) awaiting an answer at once
   std::string roomPrefix = "example:";
+  double batchMs = 10;  // a publisher sends the events that fell due within this long in one request (0: one each)
   std::string token;
 };
 
@@ -69,7 +70,7 @@ struct Options {
   std::fprintf(stderr,
                "realtime-load: %s\nusage: BENCH_TOKEN=<token> monti-realtime-load --port P --server-pid PID "
                "[--connections N] [--rooms R] [--rate EV_PER_S] [--warmup S] [--duration S] [--baseline S] "
-               "[--drain S] [--publishers N] [--ramp-rate N] [--ramp-inflight N] [--room-prefix P]\n",
+               "[--drain S] [--publishers N] [--ramp-rate N] [--ramp-inflight N] [--room-prefix P] [--batch-ms MS]\n",
                problem.c_str());
   std::exit(64);
 }
@@ -120,6 +121,8 @@ Options parseOptions(int argc, char** argv) {
       o.rampInflight = integer(flag, value, 1);
     } else if (flag == "--room-prefix") {
       o.roomPrefix = value;
+    } else if (flag == "--batch-ms") {
+      o.batchMs = number(flag, value);
     } else {
       usage("unknown option " + flag);
     }
@@ -375,6 +378,8 @@ class Publisher {
     std::uint64_t tick = 0;  // index into this publisher's endless schedule
     std::uint64_t seq = 0;
     std::vector<std::uint32_t> rtts;
+    std::vector<int> pending;  // rooms whose events fell due and wait for the batch to leave
+    double firstDue = 0;
     while (true) {
       const int generation = state_.generation.load();
       const int mode = state_.mode.load();
@@ -383,6 +388,7 @@ class Publisher {
         seenGeneration = generation;
         start = monotonicSeconds();
         tick = 0;
+        pending.clear();  // events of the previous phase are not this one's
         state_.acked[static_cast<std::size_t>(index_)].store(generation);
       }
       if (mode == PublishState::kStop) {  // read after `generation`: it may be the newer one, so settle on it
@@ -400,27 +406,38 @@ class Publisher {
       const double due =
           start + static_cast<double>(round) * period + period * room / static_cast<double>(options_.rooms);
       const double now = monotonicSeconds();
-      if (due > now) {
-        sleepUntil(std::min(due, now + 0.005));  // wake at least every 5 ms to notice a mode change
+      const double batchSeconds = options_.batchMs / 1000.0;
+      if (due <= now && pending.size() < kMaxBatch) {  // due: it joins the batch
+        if (pending.empty()) firstDue = due;
+        pending.push_back(room);
+        ++tick;
+        if (batchSeconds > 0) continue;
+      }
+      if (pending.empty() || (now < firstDue + batchSeconds && pending.size() < kMaxBatch)) {
+        const double wake = pending.empty() ? due : std::min(due, firstDue + batchSeconds);
+        sleepUntil(std::min(wake, now + 0.005));  // wake at least every 5 ms to notice a mode change
         continue;
       }
-      ++tick;
       const bool measuring = mode == PublishState::kMeasure;
       if (measuring) {
-        const auto lag = static_cast<std::int64_t>((now - due) * 1e6);
+        const auto lag = static_cast<std::int64_t>((now - firstDue - batchSeconds) * 1e6);
         std::int64_t seen = state_.maxLagMicros.load();
         while (lag > seen && !state_.maxLagMicros.compare_exchange_weak(seen, lag)) {
         }
       }
       const bool inWindow = state_.inWindow.load();
       std::int64_t sent = 0;
-      if (!publish(room, ++seq, sent)) continue;
-      if (!measuring) continue;
-      state_.perRoom[static_cast<std::size_t>(room)].fetch_add(1);
-      if (inWindow) {
-        state_.windowPublished.fetch_add(1);
-        rtts.push_back(static_cast<std::uint32_t>(std::max<std::int64_t>(0, realtimeMicros() - sent)));
+      const bool ok = publish(pending, seq, sent);
+      seq += pending.size();
+      if (ok && measuring) {
+        for (const int r : pending)
+          state_.perRoom[static_cast<std::size_t>(r)].fetch_add(1);
+        if (inWindow) {
+          state_.windowPublished.fetch_add(pending.size());
+          rtts.push_back(static_cast<std::uint32_t>(std::max<std::int64_t>(0, realtimeMicros() - sent)));
+        }
       }
+      pending.clear();
     }
     flushRtts(rtts);
     if (fd_ >= 0) close(fd_);
@@ -451,14 +468,31 @@ class Publisher {
     setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
   }
 
-  /// POSTs one event stamped with the time it is sent (`stamp`); true on 202.
-  bool publish(int room, std::uint64_t seq, std::int64_t& stamp) {
+  static constexpr std::size_t kMaxBatch = 500;  // the server's limit per request
+
+  /// One event's JSON, stamped with the time its request is sent.
+  std::string eventJson(int room, std::uint64_t seq, std::int64_t stamp) const {
+    return R"({"room":")" + options_.roomPrefix + std::to_string(room) + R"(","event":"bench.tick","data":{"ts":)" +
+           std::to_string(stamp) + ",\"seq\":" + std::to_string(seq) + "}}";
+  }
+
+  /// POSTs the events of `rooms` (one request; the batch form when there are several), stamped with the
+  /// time the request is sent (`stamp`); true on 202.
+  bool publish(const std::vector<int>& rooms, std::uint64_t seq, std::int64_t& stamp) {
     for (int attempt = 0; attempt < 2; ++attempt) {  // a keep-alive connection the server closed: once more
       if (fd_ < 0) reconnect();
       stamp = realtimeMicros();
-      const std::string body = R"({"room":")" + options_.roomPrefix + std::to_string(room) +
-                               R"(","event":"bench.tick","data":{"ts":)" + std::to_string(stamp) +
-                               ",\"seq\":" + std::to_string(seq) + "}}";
+      std::string body;
+      if (rooms.size() == 1) {
+        body = eventJson(rooms.front(), seq + 1, stamp);
+      } else {
+        body = R"({"events":[)";
+        for (std::size_t i = 0; i < rooms.size(); ++i) {
+          if (i > 0) body.push_back(',');
+          body += eventJson(rooms[i], seq + 1 + i, stamp);
+        }
+        body += "]}";
+      }
       const std::string request =
           "POST /api/v1/admin/realtime/publish HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(options_.port) +
           "\r\nAuthorization: Bearer " + options_.token +
