@@ -235,3 +235,30 @@ TEST_F(AgentsRealtime, AnotherTenantsAgentsAllStaysQuiet) {
 
 }  // namespace
 }  // namespace monti::itest
+
+namespace monti::itest {
+namespace {
+
+class AgentsSessions : public AgentsSuite<AgentsSessions> {};
+
+TEST_F(AgentsSessions, AnAgentsConnectionIsASessionUntilItCloses) {
+  const auto agent = createAgentAndLogIn(port(), admin().token, "cs");
+  const auto id = std::to_string(agent.id);
+  const auto active = [&] {
+    return db().sql().count("SELECT count(*) FROM agent_sessions WHERE agent_id = $1 AND is_active", {id});
+  };
+  auto client = openWs(port(), agent.token);
+  ASSERT_TRUE(client->roundTrip());
+  ASSERT_TRUE(eventually([&] { return active() == 1; }, kWait)) << "no active agent_sessions row";
+  EXPECT_EQ(db().sql().scalar("SELECT host(ip_address) FROM agent_sessions WHERE agent_id = $1", {id}), "127.0.0.1");
+  EXPECT_FALSE(db().sql().scalar("SELECT socket_id FROM agent_sessions WHERE agent_id = $1", {id}).empty());
+  client->sendClose();
+  client->waitForEnd(kWait);
+  client.reset();
+  ASSERT_TRUE(eventually([&] { return active() == 0; }, kWait)) << "the session did not end";
+  EXPECT_EQ(db().sql().count("SELECT count(*) FROM agent_sessions WHERE agent_id = $1 AND ended_at IS NOT NULL", {id}),
+            1);
+}
+
+}  // namespace
+}  // namespace monti::itest
