@@ -10,6 +10,8 @@
 namespace monti::config {
 namespace {
 
+constexpr std::int64_t kMiB = std::int64_t{1024} * 1024;
+
 obs::LogLevel parseLogLevel(const std::string& value) {
   if (value == "debug") return obs::LogLevel::debug;
   if (value == "warn") return obs::LogLevel::warn;
@@ -188,7 +190,6 @@ CoreConfig CoreConfig::load(ConfigStore& store) {
   c.auth.refreshTokenExpiry = auth.duration("refresh_token_expiry", std::chrono::hours(24 * 7),
                                             {.help = "Refresh token lifetime", .env = "REFRESH_TOKEN_EXPIRY"});
 
-
   ConfigSection rates(store, "ratelimit");
   c.rateLimit.enabled =
       rates.boolean("enabled", true, {.help = "Count requests per route and user (per IP when anonymous)"});
@@ -232,18 +233,18 @@ CoreConfig CoreConfig::load(ConfigStore& store) {
   rt.batchWindow = realtime.duration("batch_window", std::chrono::milliseconds(50),
                                      {.help = "Events of a room within this window leave as one frame"});
   rt.maxMessageBytes = static_cast<std::size_t>(realtime.integer(
-      "max_message_bytes", 65536, 128, 16 * 1024 * 1024, {.help = "Largest client message (close 1009 past it)"}));
+      "max_message_bytes", 65536, 128, kMiB * 16, {.help = "Largest client message (close 1009 past it)"}));
   rt.maxMessagesPerSecond = asInt(realtime.integer("max_messages_per_second", 50, 1, 100000,
                                                    {.help = "Client messages per connection and second (close 1008)"}));
   rt.maxQueueBytes = static_cast<std::size_t>(
-      realtime.integer("max_queue_bytes", 1048576, 4096, 1024 * 1024 * 1024,
+      realtime.integer("max_queue_bytes", 1048576, 4096, kMiB * 1024,
                        {.help = "Unsent bytes per connection before it is closed as a slow consumer (1008)"}));
   rt.maxSubscriptions =
       asInt(realtime.integer("max_subscriptions", 100, 1, 10000, {.help = "Rooms one connection may join"}));
   rt.maxConnections = asInt(realtime.integer("max_connections", 15000, 1, 1000000,
                                              {.help = "WebSocket and SSE connections per node (503 past it)"}));
-  rt.maxEventBytes = static_cast<std::size_t>(realtime.integer("max_event_bytes", 65536, 16, 16 * 1024 * 1024,
-                                                               {.help = "Largest data of one published room event"}));
+  rt.maxEventBytes = static_cast<std::size_t>(
+      realtime.integer("max_event_bytes", 65536, 16, kMiB * 16, {.help = "Largest data of one published room event"}));
   rt.historySize = asInt(realtime.integer("history_size", 1000, 0, 1000000,
                                           {.help = "Events kept per room so reconnecting clients can recover"}));
   rt.historyTtl = realtime.duration("history_ttl", std::chrono::minutes(10),
