@@ -44,9 +44,10 @@ StoredAgent stored(const data::Row& row) {
   return {json, row.string(kAgentTenantColumn), json["department"], json["location"], json["onlineStatus"]};
 }
 
+/// Called from a catch block: a unique violation becomes 409, anything else is rethrown as it was.
 [[noreturn]] void rethrowConflict(const data::DatabaseError& e) {
   if (e.isUniqueViolation()) throw http::Conflict("the username or email is already taken");
-  throw e;
+  throw;  // NOLINT(misc-throw-by-value-catch-by-reference): rethrows the exception being handled
 }
 
 }  // namespace

@@ -51,14 +51,20 @@ nlohmann::json cacheKey(const AgentFilters& f, const http::Page& page) {
 
 /// A calendar date from YYYY-MM-DD or the date part of an ISO timestamp; BadRequest otherwise.
 std::chrono::year_month_day parseDate(const std::string& text, const char* field) {
-  int y = 0;
+  const auto part = [&text](std::size_t at, std::size_t length, unsigned& out) {
+    const auto* begin = text.data() + at;
+    const auto [end, ec] = std::from_chars(begin, begin + length, out);
+    return ec == std::errc{} && end == begin + length;
+  };
+  unsigned y = 0;
   unsigned m = 0;
   unsigned d = 0;
-  if (text.size() < 10 || text[4] != '-' || text[7] != '-' ||
-      std::sscanf(text.c_str(), "%4d-%2u-%2u", &y, &m, &d) != 3) {
+  if (text.size() < 10 || text[4] != '-' || text[7] != '-' || (text.size() > 10 && text[10] != 'T') || !part(0, 4, y) ||
+      !part(5, 2, m) || !part(8, 2, d)) {
     throw BadRequest::field(field, "must be a date YYYY-MM-DD or an ISO 8601 timestamp");
   }
-  const std::chrono::year_month_day date{std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)};
+  const std::chrono::year_month_day date{std::chrono::year(static_cast<int>(y)), std::chrono::month(m),
+                                         std::chrono::day(d)};
   if (!date.ok()) throw BadRequest::field(field, "is not a calendar date");
   return date;
 }
