@@ -49,7 +49,8 @@ int satisfaction(std::mt19937_64& rng) {
 const char* channel(std::mt19937_64& rng) {
   static constexpr std::array<const char*, 3> kChannels{"chat", "email", "phone"};
   std::discrete_distribution<std::size_t> pick({50, 30, 20});
-  return kChannels[pick(rng)];
+  const std::size_t index = pick(rng);
+  return kChannels.at(index);
 }
 
 std::string ticketId(const SimAgent& agent, std::uint32_t sequence) {

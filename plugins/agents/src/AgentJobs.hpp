@@ -22,7 +22,7 @@ struct LevelThresholds {
 
 class AgentJobs {
  public:
-  AgentJobs(data::Database& database, events::EventRegistry& events, LevelThresholds thresholds,
+  AgentJobs(data::Database& database, events::EventRegistry& events, const LevelThresholds& thresholds,
             std::chrono::minutes sessionTimeout)
       : db_(database), events_(events), thresholds_(thresholds), sessionTimeout_(sessionTimeout) {}
 

@@ -44,10 +44,9 @@ StoredAgent stored(const data::Row& row) {
   return {json, row.string(kAgentTenantColumn), json["department"], json["location"], json["onlineStatus"]};
 }
 
-/// Called from a catch block: a unique violation becomes 409, anything else is rethrown as it was.
-[[noreturn]] void rethrowConflict(const data::DatabaseError& e) {
+/// A unique violation is a taken username or email: 409.
+void throwIfTaken(const data::DatabaseError& e) {
   if (e.isUniqueViolation()) throw http::Conflict("the username or email is already taken");
-  throw;  // NOLINT(misc-throw-by-value-catch-by-reference): rethrows the exception being handled
 }
 
 }  // namespace
@@ -144,7 +143,8 @@ StoredAgent AgentStore::create(data::Transaction& tx, const std::string& tenant,
     const auto rows = tx.exec("SELECT " + kAgentColumns + std::string(kAgentFrom) + "WHERE a.id = $1", {id});
     return stored(rows[0]);
   } catch (const data::DatabaseError& e) {
-    rethrowConflict(e);
+    throwIfTaken(e);
+    throw;
   }
 }
 
@@ -171,7 +171,8 @@ void AgentStore::update(data::Transaction& tx, std::int64_t id, const AgentChang
     if (c.avatar) set(agents, "avatar", *c.avatar);
     tx.exec("UPDATE agents SET updated_at = now()" + agents + " WHERE id = $1", params);
   } catch (const data::DatabaseError& e) {
-    rethrowConflict(e);
+    throwIfTaken(e);
+    throw;
   }
 }
 
