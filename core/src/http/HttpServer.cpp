@@ -170,6 +170,8 @@ void HttpServer::start() {
   if (config_.tlsEnabled) startTls(params);
   listener_ = std::make_unique<Poco::Net::ServerSocket>(socket);
   server_->start();
+  reaperStopping_ = false;
+  reaper_ = std::thread([this] { reapIdleWorkers(); });
 }
 
 void HttpServer::startTls(const Poco::AutoPtr<Poco::Net::HTTPServerParams>& params) {
@@ -188,8 +190,22 @@ void HttpServer::startTls(const Poco::AutoPtr<Poco::Net::HTTPServerParams>& para
   tlsServer_->start();
 }
 
+void HttpServer::reapIdleWorkers() {
+  std::unique_lock lock(reaperMutex_);
+  while (
+      !reaperWake_.wait_for(lock, std::chrono::seconds(kIdleWorkerSeconds) / 2, [this] { return reaperStopping_; })) {
+    threads_->collect();
+  }
+}
+
 void HttpServer::drainAndStop(std::chrono::milliseconds timeout) {
   if (!server_) return;
+  {
+    std::lock_guard lock(reaperMutex_);
+    reaperStopping_ = true;
+  }
+  reaperWake_.notify_all();
+  if (reaper_.joinable()) reaper_.join();
   pipeline_.setDraining(true);
   // Poco's stop leaves the listening socket open (and its acceptor takes up to 250 ms to notice): close it
   // first so new clients are refused at once instead of left hanging.

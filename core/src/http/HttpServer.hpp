@@ -7,7 +7,10 @@
 #include <Poco/AutoPtr.h>
 #include <cstdint>
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 namespace Poco {
 class ThreadPool;
@@ -52,6 +55,14 @@ class HttpServer {
   std::unique_ptr<Poco::Net::ServerSocket> tlsListener_;
   std::uint16_t port_ = 0;
   std::uint16_t tlsPort_ = 0;
+
+  // Poco reaps idle pool threads only when it hands out a new one, which keep-alive traffic rarely asks
+  // for: this thread collects them every few seconds so a handshake burst does not leave them behind.
+  void reapIdleWorkers();
+  std::mutex reaperMutex_;
+  std::condition_variable reaperWake_;
+  bool reaperStopping_ = false;
+  std::thread reaper_;
 };
 
 }  // namespace monti::http
