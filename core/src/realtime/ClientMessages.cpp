@@ -152,15 +152,7 @@ void EventLoop::handleAuth(Connection& c, const std::string& token) {
 }
 
 void EventLoop::handlePresence(Connection& c, const std::string& room) {
-  const auto match = hub_.rooms().find(room);
-  if (!match) {
-    c.sendText(frames::error("unknown_room", "no such room", room), "error");
-    return;
-  }
-  if (!(*match->mayJoin)(c.user(), match->params)) {
-    c.sendText(frames::error("forbidden", "you may not join this room", room), "error");
-    return;
-  }
+  if (!admit(c, room)) return;
   hub_.control([this, &hub = hub_, id = c.id(), tenant = c.user().tenant, room] {
     std::string reply;
     try {

@@ -102,6 +102,8 @@ class EventLoop {
   void closeForError(Connection& c, const ws::ProtocolError& error);
 
   // Rooms (LoopRooms.cpp)
+  /// The room `room` resolves to when `c` may join it; otherwise nullopt after telling the client why.
+  std::optional<RoomMatch> admit(Connection& c, const std::string& room);
   void subscribe(Connection& c, const SubscribeRequest& request);
   void finishSubscribe(std::uint64_t connectionId, const std::string& room, const std::optional<Since>& since,
                        const RoomHistory& history);

@@ -25,17 +25,23 @@ std::string EventLoop::keyOf(const Connection& c, std::string_view room) const {
   return roomKey(c.user().tenant, room);
 }
 
-void EventLoop::subscribe(Connection& c, const SubscribeRequest& request) {
-  const auto& room = request.room;
-  const auto match = hub_.rooms().find(room);
+std::optional<RoomMatch> EventLoop::admit(Connection& c, const std::string& room) {
+  auto match = hub_.rooms().find(room);
   if (!match) {
     c.sendText(frames::error("unknown_room", "no such room", room), "error");
-    return;
+    return std::nullopt;
   }
   if (!(*match->mayJoin)(c.user(), match->params)) {
     c.sendText(frames::error("forbidden", "you may not join this room", room), "error");
-    return;
+    return std::nullopt;
   }
+  return match;
+}
+
+void EventLoop::subscribe(Connection& c, const SubscribeRequest& request) {
+  const auto& room = request.room;
+  const auto match = admit(c, room);
+  if (!match) return;
   if (c.subscriptions().contains(room)) {
     c.sendText(frames::error("already_subscribed", "already subscribed to this room", room), "error");
     return;
