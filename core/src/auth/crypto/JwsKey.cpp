@@ -5,6 +5,7 @@
 #include "auth/crypto/PemKey.hpp"
 
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 
 #include <array>
 #include <stdexcept>
@@ -75,15 +76,17 @@ bool digestVerify(EVP_PKEY* key, std::string_view input, std::string_view signat
 
 }  // namespace
 
-JwsKey::JwsKey(JwsAlgorithm alg, std::string secret, SharedPkey key, bool canSign)
-    : alg_(alg), secret_(std::move(secret)), pkey_(std::move(key)), canSign_(canSign) {}
+JwsKey::JwsKey(JwsAlgorithm alg, std::shared_ptr<const HmacSha256Key> hmac, SharedPkey key, bool canSign)
+    : alg_(alg), hmac_(std::move(hmac)), pkey_(std::move(key)), canSign_(canSign) {}
 
 JwsKey JwsKey::hmac(std::string secret) {
   if (secret.size() < kMinHmacSecret) {
     throw std::invalid_argument("JWS key: an HS256 secret needs at least 32 bytes, got " +
                                 std::to_string(secret.size()));
   }
-  return {JwsAlgorithm::kHs256, std::move(secret), nullptr, true};
+  auto key = std::make_shared<const HmacSha256Key>(secret);
+  OPENSSL_cleanse(secret.data(), secret.size());
+  return {JwsAlgorithm::kHs256, std::move(key), nullptr, true};
 }
 
 JwsKey JwsKey::fromPkey(JwsAlgorithm alg, SharedPkey key, bool canSign) {
@@ -105,7 +108,7 @@ std::string JwsKey::sign(std::string_view signingInput) const {
   if (!canSign_) throw std::logic_error("JWS sign: this key can only verify");
   switch (alg_) {
     case JwsAlgorithm::kHs256:
-      return hmacSha256(secret_, signingInput);
+      return hmac_->sign(signingInput);
     case JwsAlgorithm::kRs256:
       return digestSign(pkey_.get(), signingInput);
     case JwsAlgorithm::kEs256: {
@@ -121,7 +124,7 @@ bool JwsKey::verify(std::string_view signingInput, std::string_view signature) c
   try {
     switch (alg_) {
       case JwsAlgorithm::kHs256:
-        return constantTimeEquals(hmacSha256(secret_, signingInput), signature);
+        return constantTimeEquals(hmac_->sign(signingInput), signature);
       case JwsAlgorithm::kRs256:
         return digestVerify(pkey_.get(), signingInput, signature);
       case JwsAlgorithm::kEs256: {

@@ -1,9 +1,11 @@
 #pragma once
 /// One JWS signing or verification key bound to its algorithm.
 
+#include "auth/crypto/Digest.hpp"
 #include "auth/crypto/JwsAlgorithm.hpp"
 #include "auth/crypto/OpenSsl.hpp"
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -43,11 +45,11 @@ class JwsKey {
   [[nodiscard]] bool verify(std::string_view signingInput, std::string_view signature) const noexcept;
 
  private:
-  JwsKey(JwsAlgorithm alg, std::string secret, SharedPkey key, bool canSign);
+  JwsKey(JwsAlgorithm alg, std::shared_ptr<const HmacSha256Key> hmac, SharedPkey key, bool canSign);
   static JwsKey fromPkey(JwsAlgorithm alg, SharedPkey key, bool canSign);
 
   JwsAlgorithm alg_;
-  std::string secret_;
+  std::shared_ptr<const HmacSha256Key> hmac_;  // HS256 only: the secret's pad blocks, hashed once
   SharedPkey pkey_;
   bool canSign_;
 };

@@ -25,6 +25,22 @@ TEST(Digest, HmacSha256AcceptsAnEmptyKey) {
   EXPECT_EQ(toHex(hmacSha256("", "")), "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
 }
 
+TEST(Digest, KeyedHmacMatchesRfc4231TestCase6WithAKeyLongerThanTheBlock) {
+  const HmacSha256Key key(std::string(131, '\xaa'));
+  EXPECT_EQ(toHex(key.sign("Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+TEST(Digest, KeyedHmacMatchesTheOneShotHmacForEveryKeyLengthAroundTheBlock) {
+  const std::string data = "header.payload";
+  for (const std::size_t length : {0U, 1U, 32U, 63U, 64U, 65U, 200U}) {
+    const std::string secret(length, 'k');
+    const HmacSha256Key key(secret);
+    EXPECT_EQ(key.sign(data), hmacSha256(secret, data)) << "key of " << length << " bytes";
+    EXPECT_EQ(key.sign(data), key.sign(data)) << "signing twice must not disturb the kept key state";
+  }
+}
+
 TEST(Digest, ConstantTimeEqualsComparesContent) {
   EXPECT_TRUE(constantTimeEquals("secret", "secret"));
   EXPECT_FALSE(constantTimeEquals("secret", "secreT"));
