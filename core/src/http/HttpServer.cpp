@@ -1,5 +1,7 @@
 #include "http/HttpServer.hpp"
 
+#include "http/PollingSocket.hpp"
+
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -142,7 +144,7 @@ HttpServer::~HttpServer() {
 }
 
 void HttpServer::start() {
-  Poco::Net::ServerSocket socket;
+  PollingServerSocket socket;
   const Poco::Net::SocketAddress address(config_.host, static_cast<Poco::UInt16>(config_.port));
   try {
     // reuseAddress for quick restarts, but never SO_REUSEPORT: a stale second instance must fail to bind.
