@@ -58,10 +58,14 @@ void EventLoop::stop() {
 }
 
 void EventLoop::post(std::function<void()> task) {
+  bool wasEmpty = false;
   {
     std::lock_guard lock(postedMutex_);
+    wasEmpty = posted_.empty();
     posted_.push_back(std::move(task));
   }
+  // Only the first task of a burst needs a wake-up: the loop takes every posted task at once.
+  if (!wasEmpty) return;
   const std::uint64_t one = 1;
   [[maybe_unused]] const auto n = ::write(wakeup_, &one, sizeof one);
 }
@@ -161,7 +165,7 @@ void EventLoop::adopt(std::unique_ptr<Connection> connection, const std::string&
   for (const auto& request : rooms)
     subscribe(c, request);
   if (!initialBytes.empty()) handleBytes(c, initialBytes.data(), initialBytes.size());
-  flushAll({&c});
+  flush(c);
 }
 
 void EventLoop::onReadable(Connection& c) {

@@ -242,12 +242,10 @@ void EventLoop::flushRoom(const std::string& /*key*/, LocalRoom& room, Clock::ti
 }
 
 void EventLoop::flushAll(const std::vector<Connection*>& connections) {
-  std::vector<std::uint64_t> ids;
-  ids.reserve(connections.size());
-  for (const Connection* c : connections)
-    ids.push_back(c->id());
-  for (const auto id : ids)
-    if (auto it = connections_.find(id); it != connections_.end()) flush(*it->second);
+  // Each connection is listed once, and flushing one destroys at most that one, so every pointer not yet
+  // reached is still valid: no lookup by id per frame.
+  for (Connection* c : connections)
+    flush(*c);
 }
 
 void EventLoop::sendEvents(Connection& c, Subscription& sub, const std::string& room,
