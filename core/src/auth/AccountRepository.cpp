@@ -1,5 +1,7 @@
 #include "auth/AccountRepository.hpp"
 
+#include "data/PgArray.hpp"
+
 namespace monti::auth {
 namespace {
 
@@ -17,8 +19,8 @@ Account fromRow(const data::Row& row) {
   a.email = row.string(3);
   a.passwordHash = row.string(4);
   a.role = row.string(5);
-  a.departments = parseTextArray(row.text(6));
-  a.locations = parseTextArray(row.text(7));
+  a.departments = data::parseTextArray(row.text(6));
+  a.locations = data::parseTextArray(row.text(7));
   a.active = row.boolean(8);
   a.lastLoginAt = row.optionalString(9);
   a.createdAt = row.string(10);
@@ -60,7 +62,7 @@ Account AccountRepository::create(const NewAccount& account) {
                   "VALUES ($1, $2, $3, $4, $5, $6::text[], $7::text[]) RETURNING ") +
           kColumns,
       {account.tenant, account.username, account.email, account.passwordHash, account.role,
-       formatTextArray(account.departments), formatTextArray(account.locations)});
+       data::formatTextArray(account.departments), data::formatTextArray(account.locations)});
   return fromRow(rows[0]);
 }
 
@@ -74,52 +76,6 @@ void AccountRepository::updatePasswordHash(std::int64_t id, const std::string& h
 
 bool AccountRepository::anyAdmin() {
   return !database_.exec("SELECT 1 FROM users WHERE role = 'admin' AND is_active LIMIT 1").empty();
-}
-
-std::vector<std::string> parseTextArray(std::string_view literal) {
-  std::vector<std::string> items;
-  if (literal.size() < 2 || literal.front() != '{' || literal.back() != '}') return items;
-  literal = literal.substr(1, literal.size() - 2);
-  std::string current;
-  bool quoted = false;
-  bool any = false;
-  for (std::size_t i = 0; i < literal.size(); ++i) {
-    const char c = literal[i];
-    if (quoted) {
-      if (c == '\\' && i + 1 < literal.size())
-        current += literal[++i];
-      else if (c == '"')
-        quoted = false;
-      else
-        current += c;
-    } else if (c == '"') {
-      quoted = true;
-      any = true;
-    } else if (c == ',') {
-      items.push_back(std::move(current));
-      current.clear();
-    } else {
-      current += c;
-      any = true;
-    }
-  }
-  if (any || !items.empty()) items.push_back(std::move(current));
-  return items;
-}
-
-std::string formatTextArray(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (const auto& item : items) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (char c : item) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  out += '}';
-  return out;
 }
 
 }  // namespace monti::auth

@@ -61,9 +61,4 @@ class AccountRepository {
   data::Database& database_;
 };
 
-/// Parses a PostgreSQL text[] literal ({a,"b c"}) as returned in text format.
-std::vector<std::string> parseTextArray(std::string_view literal);
-/// Formats a text[] literal for a parameter ($1::text[]).
-std::string formatTextArray(const std::vector<std::string>& items);
-
 }  // namespace monti::auth

@@ -3,6 +3,7 @@
 #include "auth/AccountRepository.hpp"
 #include "auth/crypto/Digest.hpp"
 #include "auth/crypto/Random.hpp"
+#include "data/PgArray.hpp"
 
 #include <monti/http/Errors.hpp>
 
@@ -23,7 +24,7 @@ nlohmann::json describe(const data::Row& row) {
     return row.isNull(column) ? nlohmann::json(nullptr) : nlohmann::json(row.string(column));
   };
   return {{"id", row.int64(0)},         {"name", row.string(1)},
-          {"prefix", row.string(2)},    {"permissions", parseTextArray(row.text(3))},
+          {"prefix", row.string(2)},    {"permissions", data::parseTextArray(row.text(3))},
           {"createdAt", row.string(4)}, {"expiresAt", optional(5)},
           {"revokedAt", optional(6)},   {"lastUsedAt", optional(7)}};
 }
@@ -70,7 +71,7 @@ nlohmann::json ApiKeys::create(const Principal& creator, const nlohmann::json& b
                                    "RETURNING ") +
                            kColumns,
                        {creator.tenant, name, secret.substr(0, 10), crypto::sha256Hex(secret),
-                        formatTextArray(permissions), createdBy, expiresAt});
+                        data::formatTextArray(permissions), createdBy, expiresAt});
   } catch (const data::DatabaseError& e) {
     if (e.sqlState().rfind("22", 0) == 0) throw http::BadRequest::field("expiresAt", "must be an ISO 8601 timestamp");
     throw;

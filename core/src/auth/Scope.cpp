@@ -1,6 +1,7 @@
 #include <monti/auth/Scope.hpp>
 
 #include "auth/AccountRepository.hpp"
+#include "data/PgArray.hpp"
 
 #include <algorithm>
 
@@ -18,7 +19,7 @@ bool canSee(const Principal& user, std::string_view tenant, std::string_view dep
 }
 
 ScopeParams scopeParams(const Principal& user) {
-  return {user.tenant, formatTextArray(user.departments), formatTextArray(user.locations)};
+  return {user.tenant, data::formatTextArray(user.departments), data::formatTextArray(user.locations)};
 }
 
 }  // namespace monti::auth

@@ -3,6 +3,7 @@
 #include "auth/AccountRepository.hpp"
 #include "auth/Roles.hpp"
 #include "auth/crypto/Digest.hpp"
+#include "data/PgArray.hpp"
 
 #include <monti/http/Errors.hpp>
 
@@ -129,7 +130,7 @@ Principal TokenAuthenticator::fromApiKey(const std::string& key) {
     p.tenant = rows[0].string(1);
     p.username = rows[0].string(2);
     p.role = "service";
-    p.permissions = parseTextArray(rows[0].text(3));
+    p.permissions = data::parseTextArray(rows[0].text(3));
     if (audit_ != nullptr) {
       audit_->record({p.tenant, p.id, "api_key.used", p.id, "", "", {{"name", p.username}}});
     }

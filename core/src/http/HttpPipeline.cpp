@@ -3,6 +3,7 @@
 #include "http/PercentDecode.hpp"
 
 #include "http/Headers.hpp"
+#include "obs/IsoTime.hpp"
 #include "obs/Redact.hpp"
 
 #include <monti/http/Errors.hpp>

@@ -1,5 +1,7 @@
 #include "obs/JsonLogger.hpp"
 
+#include "obs/IsoTime.hpp"
+
 #include <chrono>
 #include <ctime>
 
@@ -51,21 +53,6 @@ const char* levelName(LogLevel level) noexcept {
       return "error";
   }
   return "info";
-}
-
-std::string isoTimestampNow() {
-  const auto now = std::chrono::system_clock::now();
-  const auto seconds = std::chrono::system_clock::to_time_t(now);
-  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[32];
-  const auto n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
-  std::string out(buffer, n);
-  char frac[8];
-  std::snprintf(frac, sizeof frac, ".%03dZ", static_cast<int>(millis));
-  out += frac;
-  return out;
 }
 
 namespace {

@@ -31,8 +31,6 @@ class JsonLogger final : public Logger {
 };
 
 const char* levelName(LogLevel level) noexcept;
-/// Current UTC time as 2026-11-22T10:00:00.123Z.
-std::string isoTimestampNow();
 /// Appends `text` to `out` as a JSON string literal (quotes included).
 void appendJsonString(std::string& out, std::string_view text);
 

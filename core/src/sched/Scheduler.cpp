@@ -1,5 +1,7 @@
 #include "sched/Scheduler.hpp"
 
+#include "obs/IsoTime.hpp"
+
 #include <ctime>
 
 namespace monti::sched {
@@ -11,18 +13,6 @@ std::string scheduleText(const plugin::JobDecl& job) {
 }
 
 }  // namespace
-
-std::string isoTime(Scheduler::Clock::time_point t) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[40];
-  const auto n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
-  char out[48];
-  std::snprintf(out, sizeof out, "%.*s.%03dZ", static_cast<int>(n), buffer, static_cast<int>(ms % 1000));
-  return out;
-}
 
 Scheduler::Scheduler(const plugin::Catalog& catalog, data::Database* database, std::string podId, int workers,
                      obs::Logger& logger, obs::MetricsRegistry& metrics)
@@ -85,7 +75,7 @@ void Scheduler::loop() {
       const auto tick = job->next;
       job->next = nextTick(*job->decl, now);
       if (job->running.exchange(true)) {
-        logger_.warn("job still running, tick skipped", {{"job", job->decl->name}, {"tick", isoTime(tick)}});
+        logger_.warn("job still running, tick skipped", {{"job", job->decl->name}, {"tick", obs::isoTime(tick)}});
         continue;
       }
       queue_.emplace_back(job.get(), tick);
@@ -115,7 +105,7 @@ bool Scheduler::claim(JobState& job, Clock::time_point tick) {
                 ->exec(
                     "INSERT INTO job_runs (job, tick_at, node) VALUES ($1, $2::timestamptz, $3) "
                     "ON CONFLICT DO NOTHING RETURNING 1",
-                    {job.decl->name, isoTime(tick), podId_})
+                    {job.decl->name, obs::isoTime(tick), podId_})
                 .empty();
   } catch (const std::exception& e) {
     // Without the database nobody can tell whether another node runs this tick: skip it.
@@ -136,20 +126,21 @@ void Scheduler::runJob(JobState& job, Clock::time_point tick) {
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - begin).count();
   job.duration->observe(ms / 1000);
   (error.empty() ? job.ok : job.failed)->inc();
-  if (!error.empty()) logger_.error("job failed", {{"job", job.decl->name}, {"tick", isoTime(tick)}, {"error", error}});
+  if (!error.empty())
+    logger_.error("job failed", {{"job", job.decl->name}, {"tick", obs::isoTime(tick)}, {"error", error}});
   const nlohmann::json outcome = error.empty() ? "ok" : "error";
   if (database_ != nullptr) {
     try {
       database_->exec(
           "UPDATE job_runs SET duration_ms = $1, outcome = $2, error = $3 WHERE job = $4 AND tick_at = $5::timestamptz",
           {ms, outcome.get<std::string>(), error.empty() ? data::Param(std::nullopt) : data::Param(error),
-           job.decl->name, isoTime(tick)});
+           job.decl->name, obs::isoTime(tick)});
     } catch (const std::exception& e) {
       logger_.warn("job outcome not recorded", {{"job", job.decl->name}, {"error", e.what()}});
     }
   }
   std::lock_guard lock(mutex_);
-  job.lastLocalRun = {{"tickAt", isoTime(tick)},
+  job.lastLocalRun = {{"tickAt", obs::isoTime(tick)},
                       {"node", podId_},
                       {"durationMs", ms},
                       {"outcome", outcome},
@@ -182,7 +173,7 @@ nlohmann::json Scheduler::describe() const {
     items.push_back({{"name", job->decl->name},
                      {"owner", job->decl->owner},
                      {"schedule", scheduleText(*job->decl)},
-                     {"nextRunAt", isoTime(job->next)},
+                     {"nextRunAt", obs::isoTime(job->next)},
                      {"running", job->running.load()},
                      {"lastRun", last}});
   }

@@ -72,7 +72,4 @@ class Scheduler {
   std::vector<std::thread> workers_;
 };
 
-/// ISO 8601 UTC with milliseconds, as stored in job_runs.tick_at.
-std::string isoTime(Scheduler::Clock::time_point t);
-
 }  // namespace monti::sched

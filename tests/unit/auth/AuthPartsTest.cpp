@@ -4,6 +4,7 @@
 #include "auth/LoginThrottle.hpp"
 #include "auth/RevocationList.hpp"
 #include "auth/Roles.hpp"
+#include "data/PgArray.hpp"
 #include "kv/InProcessCounters.hpp"
 
 #include <gtest/gtest.h>
@@ -24,14 +25,14 @@ TEST(Roles, FollowSeed001) {
 
 TEST(TextArray, RoundTripsAwkwardItems) {
   const std::vector<std::string> items{"Sales", "a,b", "quote\"d", "back\\slash", "", "{braces}"};
-  EXPECT_EQ(parseTextArray(formatTextArray(items)), items);
+  EXPECT_EQ(data::parseTextArray(data::formatTextArray(items)), items);
 }
 
 TEST(TextArray, ParsesWhatPostgresPrints) {
-  EXPECT_TRUE(parseTextArray("{}").empty());
-  EXPECT_EQ(parseTextArray("{Sales,Support}"), (std::vector<std::string>{"Sales", "Support"}));
-  EXPECT_EQ(parseTextArray(R"({"New York",Berlin})"), (std::vector<std::string>{"New York", "Berlin"}));
-  EXPECT_TRUE(parseTextArray("not an array").empty());
+  EXPECT_TRUE(data::parseTextArray("{}").empty());
+  EXPECT_EQ(data::parseTextArray("{Sales,Support}"), (std::vector<std::string>{"Sales", "Support"}));
+  EXPECT_EQ(data::parseTextArray(R"({"New York",Berlin})"), (std::vector<std::string>{"New York", "Berlin"}));
+  EXPECT_TRUE(data::parseTextArray("not an array").empty());
 }
 
 TEST(RevocationList, KnowsRevokedIdsUntilPruned) {

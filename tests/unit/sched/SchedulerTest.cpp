@@ -1,6 +1,7 @@
 #include "sched/Scheduler.hpp"
 
 #include "../obs/MemoryFile.hpp"
+#include "obs/IsoTime.hpp"
 #include "obs/JsonLogger.hpp"
 #include "obs/PrometheusRegistry.hpp"
 
@@ -34,7 +35,7 @@ TEST(SchedulerTicks, CronTicksFollowTheExpression) {
   EXPECT_EQ(Scheduler::nextTick(job, at(0)), at(std::int64_t{2 * 60 + 30} * 60'000));
 }
 
-TEST(SchedulerTicks, IsoTimeHasMillisecondsAndZ) { EXPECT_EQ(isoTime(at(1'500)), "1970-01-01T00:00:01.500Z"); }
+TEST(SchedulerTicks, IsoTimeHasMillisecondsAndZ) { EXPECT_EQ(obs::isoTime(at(1'500)), "1970-01-01T00:00:01.500Z"); }
 
 class SchedulerRun : public ::testing::Test {
  protected:

@@ -14,4 +14,7 @@ std::string randomBytes(std::size_t count);
 /// its sha256Hex. Thread-safe.
 std::string randomToken();
 
+/// A random (version 4) UUID in its 36-character text form. Thread-safe.
+std::string randomUuid();
+
 }  // namespace monti::auth::crypto

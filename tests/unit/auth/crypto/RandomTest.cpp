@@ -31,3 +31,19 @@ TEST(Random, RandomTokensDoNotRepeat) {
 
 }  // namespace
 }  // namespace monti::auth::crypto
+
+namespace monti::auth::crypto {
+namespace {
+
+TEST(Random, UuidIsVersion4InItsTextForm) {
+  const auto uuid = randomUuid();
+  ASSERT_EQ(uuid.size(), 36U);
+  for (const std::size_t dash : {8U, 13U, 18U, 23U})
+    EXPECT_EQ(uuid[dash], '-') << uuid;
+  EXPECT_EQ(uuid[14], '4') << uuid;
+  EXPECT_NE(std::string("89ab").find(uuid[19]), std::string::npos) << uuid;
+  EXPECT_NE(randomUuid(), uuid);
+}
+
+}  // namespace
+}  // namespace monti::auth::crypto
