@@ -305,8 +305,12 @@ void Runtime::start() {
   }
   if (events_) {
     events_->start();
-    events::OutboxRelay::Settings relaySettings{
-        config_.database.url, std::string(events::EventService::kChannel), 500, std::chrono::milliseconds(1000), {}};
+    events::OutboxRelay::Settings relaySettings{config_.database.url,
+                                                std::string(events::EventService::kChannel),
+                                                500,
+                                                std::chrono::milliseconds(1000),
+                                                {},
+                                                {}};
     if (!catalog_.roomRoutes.empty())
       relaySettings.afterPublish = [this](const std::vector<events::Event>& batch) { hub_->route(batch); };
     relay_ = std::make_unique<events::OutboxRelay>(std::move(relaySettings), *kv_.pubsub, logger_, metrics_);

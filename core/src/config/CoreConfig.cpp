@@ -251,6 +251,7 @@ CoreConfig CoreConfig::load(ConfigStore& store) {
                                     {.help = "How long a room's history is kept after its last event"});
   rt.eventLoops =
       asInt(realtime.integer("event_loops", 1, 1, 64, {.help = "Event-loop threads serving WebSocket and SSE"}));
+  c.hooks = HooksConfig::load(store);
   return c;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/ConfigStore.hpp"
+#include "config/HooksConfig.hpp"
 
 #include <monti/obs/Logger.hpp>
 
@@ -145,6 +146,7 @@ struct CoreConfig {
   EventsConfig events;
   SchedConfig sched;
   RealtimeConfig realtime;
+  HooksConfig hooks;
 
   /// Reads every core key from `store` (declaring it). Throws ConfigError on the first invalid value.
   static CoreConfig load(ConfigStore& store);

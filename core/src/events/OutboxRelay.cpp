@@ -86,13 +86,14 @@ int OutboxRelay::publishBatch(data::PgConnection& connection) {
     }
     if (published.size() > 1) published += ',';
     published += row.text(0);
-    if (settings_.afterPublish) relayed.push_back(std::move(event));
+    if (settings_.afterPublish || settings_.withinTransaction) relayed.push_back(std::move(event));
   }
   published += '}';
+  if (settings_.withinTransaction) settings_.withinTransaction(connection, relayed);
   connection.exec("UPDATE event_outbox SET published_at = now() WHERE seq = ANY($1::bigint[])", {published});
   tx.commit();
   published_.inc(static_cast<std::uint64_t>(rows.size()));
-  if (!relayed.empty()) {
+  if (settings_.afterPublish && !relayed.empty()) {
     try {
       settings_.afterPublish(relayed);
     } catch (const std::exception& e) {

@@ -33,6 +33,10 @@ class OutboxRelay {
     /// Runs for each batch of events once they were published and stamped, on the active relay only: work
     /// that must happen once per event in the whole cluster (the realtime hub routes events into rooms here).
     std::function<void(const std::vector<Event>&)> afterPublish;
+    /// Runs for each batch inside the relay's transaction, before its rows are stamped: durable work that
+    /// must commit together with the batch (hook deliveries). Throwing rolls the batch back, to be relayed
+    /// again.
+    std::function<void(data::PgConnection&, const std::vector<Event>&)> withinTransaction;
   };
 
   OutboxRelay(Settings settings, kv::PubSub& bus, obs::Logger& logger, obs::MetricsRegistry& metrics);

@@ -1,0 +1,2 @@
+DROP TABLE hook_deliveries;
+DROP FUNCTION hook_deliveries_notify();
